@@ -1,0 +1,86 @@
+import type { Readable } from "node:stream";
+
+/** Metadata of a stored object. */
+export interface BlobInfo {
+  /** Key relative to the store's root, `/`-separated, never starting with `/`. */
+  key: string;
+  /** Size in bytes. */
+  size: number;
+  /** Last modification time, epoch milliseconds (UTC). */
+  lastModified: number;
+  /** Hex sha256 of the content, when the store recorded it on write. */
+  sha256?: string;
+  contentType?: string;
+  /** User metadata stored with the object. */
+  metadata?: Record<string, string>;
+}
+
+/** Result of a successful write. */
+export interface PutResult {
+  key: string;
+  size: number;
+  /** Hex sha256 of the bytes written, computed while streaming. */
+  sha256: string;
+}
+
+/** Bytes to write: a whole buffer, or a stream read once without being held in memory. */
+export type BlobBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
+
+export interface PutOptions {
+  /** Fail with `BLOB_ALREADY_EXISTS` instead of overwriting (atomic on every implementation). */
+  ifNoneMatch?: boolean;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface GetOptions {
+  /** First byte to read (inclusive). */
+  offset?: number;
+  /** Number of bytes to read from `offset`; to the end when omitted. */
+  length?: number;
+  signal?: AbortSignal;
+}
+
+export interface ListOptions {
+  /** Only keys that start with this prefix. */
+  prefix?: string;
+  /** At most this many keys per page (default 1000). */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface ListPage {
+  /** Objects in ascending key order. */
+  items: BlobInfo[];
+  /** Pass to the next call to continue; undefined on the last page. */
+  cursor?: string;
+}
+
+/**
+ * Object storage under one root (a directory, a bucket and prefix). Implementations: local files,
+ * S3, GCS. Every implementation passes `blobStoreContract`.
+ *
+ * A failed or aborted `put` never leaves a partial object visible: readers see the previous
+ * object or nothing.
+ */
+export interface BlobStore {
+  readonly specificationVersion: "v1";
+  /** The URI this store was opened from, e.g. `file:///data/artifacts`, `s3://bucket/prefix`. */
+  readonly uri: string;
+  /** Streams `body` to `key`, computing its sha256 on the way. */
+  put(key: string, body: BlobBody, options?: PutOptions): Promise<PutResult>;
+  /** Streams an object (or a byte range of it). Throws `BLOB_NOT_FOUND` when absent. */
+  get(key: string, options?: GetOptions): Promise<Readable>;
+  /** Reads a whole object (or a byte range) into memory: for small objects and footers. */
+  getBytes(key: string, options?: GetOptions): Promise<Uint8Array>;
+  /** Metadata of an object, or undefined when absent. */
+  head(key: string): Promise<BlobInfo | undefined>;
+  /** One page of objects under a prefix, in key order. */
+  list(options?: ListOptions): Promise<ListPage>;
+  /** Deletes an object; deleting an absent key is not an error. */
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
