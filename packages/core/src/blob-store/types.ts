@@ -10,8 +10,9 @@ export interface BlobInfo {
   lastModified: number;
   /** Hex sha256 of the content, when the store recorded it on write. */
   sha256?: string;
+  /** The content type given on write, when the store keeps one (S3 defaults it to `binary/octet-stream`). */
   contentType?: string;
-  /** User metadata stored with the object. */
+  /** User metadata stored with the object; absent when there is none. */
   metadata?: Record<string, string>;
 }
 
@@ -26,22 +27,32 @@ export interface PutResult {
 /** Bytes to write: a whole buffer, or a stream read once without being held in memory. */
 export type BlobBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array>;
 
+/** Options of {@link BlobStore.put}. */
 export interface PutOptions {
   /** Fail with `BLOB_ALREADY_EXISTS` instead of overwriting (atomic on every implementation). */
   ifNoneMatch?: boolean;
+  /** MIME type recorded with the object, e.g. `application/json`. */
   contentType?: string;
+  /**
+   * Small string pairs recorded with the object. For portability use lowercase keys and US-ASCII
+   * values: S3 sends them as HTTP headers and lowercases the keys.
+   */
   metadata?: Record<string, string>;
+  /** Aborting rejects the put with `ABORTED` and leaves no object (or the previous one) behind. */
   signal?: AbortSignal;
 }
 
+/** Options of {@link BlobStore.get} and {@link BlobStore.getBytes}. A range past the end is clamped, not an error. */
 export interface GetOptions {
   /** First byte to read (inclusive). */
   offset?: number;
   /** Number of bytes to read from `offset`; to the end when omitted. */
   length?: number;
+  /** Cancels the request (remote stores). */
   signal?: AbortSignal;
 }
 
+/** Options of {@link BlobStore.list}. */
 export interface ListOptions {
   /** Only keys that start with this prefix. */
   prefix?: string;
@@ -51,8 +62,9 @@ export interface ListOptions {
   cursor?: string;
 }
 
+/** One page of {@link BlobStore.list}. */
 export interface ListPage {
-  /** Objects in ascending key order. */
+  /** Objects in ascending key order (by UTF-8 bytes), with `key`, `size` and `lastModified` only: `head` has the rest. */
   items: BlobInfo[];
   /** Pass to the next call to continue; undefined on the last page. */
   cursor?: string;
@@ -69,7 +81,10 @@ export interface BlobStore {
   readonly specificationVersion: "v1";
   /** The URI this store was opened from, e.g. `file:///data/artifacts`, `s3://bucket/prefix`. */
   readonly uri: string;
-  /** Streams `body` to `key`, computing its sha256 on the way. */
+  /**
+   * Streams `body` to `key`, computing its sha256 on the way. Throws `BLOB_KEY_INVALID`,
+   * `BLOB_ALREADY_EXISTS` (with `ifNoneMatch`), `ABORTED` or `BLOB_STORE_ERROR`.
+   */
   put(key: string, body: BlobBody, options?: PutOptions): Promise<PutResult>;
   /** Streams an object (or a byte range of it). Throws `BLOB_NOT_FOUND` when absent. */
   get(key: string, options?: GetOptions): Promise<Readable>;
