@@ -1,6 +1,12 @@
+export * from "./arrow/index.js";
+export * from "./blob-store/index.js";
 export * from "./config/index.js";
 export * from "./errors/index.js";
+export * from "./event-stream/index.js";
 export { idTimestamp, isId, newId } from "./ids/id.js";
 export { type Logger, silentLogger } from "./logger/logger.js";
+export * from "./metadata-db/index.js";
+export * from "./parquet/index.js";
 export { type Clock, type ManualClock, manualClock, systemClock } from "./time/clock.js";
 export { type Duration, parseDuration } from "./time/duration.js";
+export { type OpenWorkspaceOptions, openWorkspace, type Workspace } from "./workspace/workspace.js";

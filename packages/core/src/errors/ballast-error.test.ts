@@ -47,6 +47,13 @@ describe("BallastError", () => {
     });
   });
 
+  it("importPeer rethrows a missing module that is not the named peer", async () => {
+    const other = Object.assign(new Error("Cannot find module '/app/dist/postgres.js'"), {
+      code: "MODULE_NOT_FOUND",
+    });
+    await expect(importPeer("pg", "Postgres", () => Promise.reject(other))).rejects.toBe(other);
+  });
+
   it("importPeer rethrows other failures unchanged", async () => {
     const boom = new Error("boom");
     await expect(importPeer("x", "y", () => Promise.reject(boom))).rejects.toBe(boom);

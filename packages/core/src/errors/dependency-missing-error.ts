@@ -16,8 +16,9 @@ export class DependencyMissingError extends BallastError {
 }
 
 /**
- * Imports an optional peer, turning "module not found" into {@link DependencyMissingError}.
- * Other failures (a broken install, a syntax error) are rethrown unchanged.
+ * Imports an optional peer, turning "module not found" for that package into
+ * {@link DependencyMissingError}. Other failures (another module missing, a broken install, a syntax
+ * error) are rethrown unchanged, so a missing build output is never misreported as a missing peer.
  */
 export async function importPeer<T>(
   packageName: string,
@@ -28,7 +29,9 @@ export async function importPeer<T>(
     return await load();
   } catch (error) {
     const code = (error as { code?: string } | null)?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+    const message = error instanceof Error ? error.message : "";
+    const notFound = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+    if (notFound && (message.includes(`'${packageName}'`) || message.includes(`'${packageName}/`))) {
       throw new DependencyMissingError(packageName, feature, error);
     }
     throw error;
