@@ -13,17 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import {
-  Bool,
-  Float32,
-  Float64,
-  Int32,
-  Int64,
-  Table,
-  TimestampMillisecond,
-  Utf8,
-  vectorFromArray,
-} from "apache-arrow";
+import { Bool, Float64, makeVector, Table, TimestampMillisecond, Utf8, vectorFromArray } from "apache-arrow";
 import { createLocalBlobStore } from "../packages/core/src/blob-store/local/local-blob-store.js";
 import { readParquet } from "../packages/core/src/parquet/read-parquet.js";
 import { scanParquet } from "../packages/core/src/parquet/scan-parquet.js";
@@ -67,11 +57,11 @@ function makeTable(rows: number): Table {
     optional[i] = next() < 0.2 ? null : next() * 10;
   }
   return new Table({
-    id: vectorFromArray(id, new Int64()),
-    user: vectorFromArray(user, new Int32()),
-    qty: vectorFromArray(qty, new Int32()),
-    score: vectorFromArray(score, new Float64()),
-    ratio: vectorFromArray(ratio, new Float32()),
+    id: makeVector(id),
+    user: makeVector(user),
+    qty: makeVector(qty),
+    score: makeVector(score),
+    ratio: makeVector(ratio),
     ts: vectorFromArray(ts, new TimestampMillisecond("UTC")),
     flag: vectorFromArray(flag, new Bool()),
     category: vectorFromArray(category, new Utf8()),
@@ -121,7 +111,7 @@ try {
       {
         name: "duckdb COPY",
         items: ROWS,
-        setup: () => db.run(`SET threads=${threads}`),
+        setup: () => db.run(`SET threads=${threads}`).then(() => {}),
         run: () => db.run(duckCopy).then(() => {}),
       },
       {

@@ -56,6 +56,7 @@ describe("loadConfig", () => {
       join(cwd, "ballast.config.ts"),
       `import { defineConfig } from ${JSON.stringify(core)};\n` +
         `const bucket: string = "ml";\n` +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder belongs to the written TypeScript file.
         "export default defineConfig({ workspace: 'team-a', artifacts: `s3://${bucket}/runs` });\n",
     );
     const config = await loadConfig({ cwd, env: {} });
