@@ -27,7 +27,10 @@ try {
   const written = await writeParquet(artifacts, "datasets/trips.parquet", trips, { compression: "zstd" });
   const metadata = await readParquetMetadata(artifacts, "datasets/trips.parquet");
   const back = await readParquet(artifacts, "datasets/trips.parquet", { columns: ["city", "distance_km"] });
-  const total = back.getChild("distance_km")!.toArray().reduce((sum: number, km: number) => sum + km, 0);
+  const total = back
+    .getChild("distance_km")!
+    .toArray()
+    .reduce((sum: number, km: number) => sum + km, 0);
   console.log(
     `parquet: wrote ${written.numRows} rows (${written.size} bytes, sha256 ${written.sha256.slice(0, 12)}…), ` +
       `${metadata.rowGroups.length} row group(s); read back ${back.numRows} rows, total ${total.toFixed(2)} km`,
@@ -44,7 +47,9 @@ try {
       value: JSON.stringify({ customer: i % 3, score: i / 10 }),
     })),
   );
-  console.log(`event log: appended ${appended.length} records to partitions ${[...new Set(appended.map((a) => a.partition))].join(", ")}`);
+  console.log(
+    `event log: appended ${appended.length} records to partitions ${[...new Set(appended.map((a) => a.partition))].join(", ")}`,
+  );
   let consumed = 0;
   {
     await using consumer = await stream.consume({ topic: "predictions", group: "quickstart" });
@@ -68,7 +73,10 @@ try {
       },
     ],
   });
-  await db.query("INSERT INTO quickstart_notes (id, body) VALUES ($1, $2)", ["n1", `dataset ${written.sha256}`]);
+  await db.query("INSERT INTO quickstart_notes (id, body) VALUES ($1, $2)", [
+    "n1",
+    `dataset ${written.sha256}`,
+  ]);
   const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM quickstart_notes");
   console.log(`metadata: ${rows[0]?.count} note(s) stored in ${workspace.config.metadata.uri}`);
 } finally {
