@@ -2,6 +2,12 @@ import { BallastError, importPeer } from "../errors/index.js";
 import { createLogEventStream, type LogEventStreamOptions } from "./log/log-event-stream.js";
 import type { EventStream } from "./types.js";
 
+/**
+ * The published sub-path, imported by name at run time so the root bundle never contains kafkajs.
+ * Held in a variable so neither TypeScript nor the bundler resolves it at build time.
+ */
+const KAFKA_ENTRY = "@ballast/core/kafka";
+
 /** Options for `openEventStream` besides the URI; each applies to its backend only. */
 export interface OpenEventStreamOptions {
   /** Embedded log settings (fsync policy, segment size, read-only). */
@@ -36,7 +42,7 @@ export async function openEventStream(
     const { createKafkaEventStream } = await importPeer(
       "kafkajs",
       "The Kafka event stream",
-      () => import("@ballast/core/kafka") as Promise<typeof import("../kafka.js")>,
+      () => import(KAFKA_ENTRY) as Promise<typeof import("../kafka.js")>,
     );
     return createKafkaEventStream({
       brokers: uri,
