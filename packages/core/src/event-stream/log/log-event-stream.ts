@@ -18,7 +18,13 @@ import { GroupOffsets } from "./group-offsets.js";
 import { acquireLock } from "./lock-file.js";
 import { LogConsumer } from "./log-consumer.js";
 import { PartitionLog } from "./partition-log.js";
-import { batchBytes, encodeBatch, type FrameInput } from "./record-batch.js";
+import {
+  BATCH_HEADER_BYTES,
+  batchBytes,
+  encodeUnsealedBatch,
+  type FrameInput,
+  RECORD_FIXED_BYTES,
+} from "./record-batch.js";
 import { TopicLog } from "./topic-log.js";
 
 /**
@@ -72,6 +78,29 @@ function toFrameInput(record: EventRecordInput, key: Uint8Array | null, now: num
       ? { headers: Object.entries(headers).map(([name, v]) => [encoder.encode(name), toBytes(v)] as const) }
       : {}),
   };
+}
+
+// A keyless call takes one sticky partition however many records it has, so asking the partitioner
+// about a single keyless record advances its rotation exactly as the whole call would.
+const ONE_KEYLESS = [{}];
+const NO_KEY = [null];
+
+/**
+ * Frame size of a call whose records can all be framed as they are (value and key already bytes, no
+ * headers, a number or no timestamp) and that names no key and no partition, or -1 for any other
+ * call. Checked in the same pass as the size is summed: the common call then costs one pass.
+ */
+function keylessFrameBytes(records: readonly EventRecordInput[]): number {
+  let size = BATCH_HEADER_BYTES;
+  for (let i = 0; i < records.length; i++) {
+    const { key, value, timestamp, headers, partition } = records[i]!;
+    if (key != null || partition !== undefined || headers || !(value instanceof Uint8Array)) return -1;
+    if (timestamp !== undefined && !(typeof timestamp === "number" && Number.isSafeInteger(timestamp))) {
+      return -1;
+    }
+    size += RECORD_FIXED_BYTES + value.length;
+  }
+  return size;
 }
 
 function topicNotFound(name: string): BallastError {
@@ -243,45 +272,77 @@ class LogEventStream implements EventStream {
     // runs to the end, so a partition never holds half of a call's records.
     signal?.throwIfAborted();
     const now = Date.now();
-    const keys: (Uint8Array | null)[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const key = records[i]!.key;
-      keys[i] = key == null ? null : toBytes(key);
-    }
-    const assigned = topic.partitioner.assign(topic.name, topic.partitions.length, records, keys);
-    // Usually every record goes to one partition (one key, keyless, or a single partition): then
-    // the records are framed in place, without index lists.
-    const first = assigned[0]!;
-    const groups = new Map<number, number[] | undefined>();
-    if (assigned.every((partition) => partition === first)) groups.set(first, undefined);
-    else {
-      for (let i = 0; i < records.length; i++) {
-        const indexes = groups.get(assigned[i]!);
-        if (indexes) indexes.push(i);
-        else groups.set(assigned[i]!, [i]);
-      }
-    }
     const results: AppendResult[] = new Array(records.length);
-    for (const [partition, indexes] of groups) {
-      const count = indexes?.length ?? records.length;
-      const inputs: FrameInput[] = new Array(count);
-      for (let j = 0; j < count; j++) {
-        const i = indexes ? indexes[j]! : j;
-        inputs[j] = toFrameInput(records[i]!, keys[i]!, now);
-      }
-      const size = batchBytes(inputs);
-      const base = await topic.partitions[partition]!.append(
-        count,
-        size,
-        (baseOffset, scratch) => encodeBatch(baseOffset, inputs, { now, scratch, size }),
-        this.#fsync !== "never",
+    const keylessBytes = keylessFrameBytes(records);
+    let written: Iterable<number>;
+    if (keylessBytes >= 0) {
+      // The common call: its records are framed as they are, and one sticky partition takes them
+      // all, so it needs no key list, partition list or converted copies.
+      const partition = topic.partitioner.assign(
+        topic.name,
+        topic.partitions.length,
+        ONE_KEYLESS,
+        NO_KEY,
+      )[0]!;
+      const base = await this.#appendFrame(
+        topic,
+        partition,
+        records as unknown as readonly FrameInput[],
+        keylessBytes,
+        now,
       );
-      for (let j = 0; j < count; j++) results[indexes ? indexes[j]! : j] = { partition, offset: base + j };
+      for (let i = 0; i < records.length; i++) results[i] = { partition, offset: base + i };
+      written = [partition];
+    } else {
+      const keys: (Uint8Array | null)[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const key = records[i]!.key;
+        keys[i] = key == null ? null : toBytes(key);
+      }
+      const assigned = topic.partitioner.assign(topic.name, topic.partitions.length, records, keys);
+      // Usually every record goes to one partition (one key, or a single partition): then the
+      // records are framed in place, without index lists.
+      const first = assigned[0]!;
+      const groups = new Map<number, number[] | undefined>();
+      if (assigned.every((partition) => partition === first)) groups.set(first, undefined);
+      else {
+        for (let i = 0; i < records.length; i++) {
+          const indexes = groups.get(assigned[i]!);
+          if (indexes) indexes.push(i);
+          else groups.set(assigned[i]!, [i]);
+        }
+      }
+      for (const [partition, indexes] of groups) {
+        const count = indexes?.length ?? records.length;
+        const inputs: FrameInput[] = new Array(count);
+        for (let j = 0; j < count; j++) {
+          const i = indexes ? indexes[j]! : j;
+          inputs[j] = toFrameInput(records[i]!, keys[i]!, now);
+        }
+        const base = await this.#appendFrame(topic, partition, inputs, batchBytes(inputs), now);
+        for (let j = 0; j < count; j++) results[indexes ? indexes[j]! : j] = { partition, offset: base + j };
+      }
+      written = groups.keys();
     }
-    if (this.#fsync === "always")
-      for (const partition of groups.keys()) await topic.partitions[partition]!.sync();
+    if (this.#fsync === "always") for (const partition of written) await topic.partitions[partition]!.sync();
     topic.notify();
     return results;
+  }
+
+  /** Writes one partition's frame of a call and returns the offset of its first record. */
+  #appendFrame(
+    topic: TopicLog,
+    partition: number,
+    inputs: readonly FrameInput[],
+    size: number,
+    now: number,
+  ): Promise<number> {
+    return topic.partitions[partition]!.append(
+      inputs.length,
+      size,
+      (baseOffset, scratch) => encodeUnsealedBatch(baseOffset, inputs, { now, scratch, size }),
+      this.#fsync !== "never",
+    );
   }
 
   async consume(options: ConsumeOptions): Promise<EventConsumer> {

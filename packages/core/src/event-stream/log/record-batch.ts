@@ -10,7 +10,6 @@ import { crc32 } from "./crc32.js";
 export const BATCH_HEADER_BYTES = 24;
 const MAGIC = 1;
 const TWO_32 = 2 ** 32;
-const NO_HEADERS: NonNullable<FrameInput["headers"]> = [];
 
 /**
  * A record ready to frame: key, header and value bytes already encoded. An `EventRecordInput` that
@@ -33,23 +32,21 @@ export interface FramedRecord {
   headers: [Uint8Array, Uint8Array][];
 }
 
-function recordBodyBytes(record: FrameInput): number {
-  let size = 4 + 8 + 4 + (record.key ? record.key.length : 0) + 2 + 4 + record.value.length;
-  if (record.headers) for (const [name, value] of record.headers) size += 2 + name.length + 4 + value.length;
-  return size;
-}
+/**
+ * Bytes a record takes besides its key, header and value bytes: recordLength, offsetDelta,
+ * timestamp, keyLength, headerCount, valueLength.
+ */
+export const RECORD_FIXED_BYTES = 4 + 4 + 8 + 4 + 2 + 4;
 
 /** Size of the frame `encodeBatch` would produce. */
 export function batchBytes(records: readonly FrameInput[]): number {
   let size = BATCH_HEADER_BYTES;
-  for (const record of records) size += 4 + recordBodyBytes(record);
+  for (let i = 0; i < records.length; i++) {
+    const { key, value, headers } = records[i]!;
+    size += RECORD_FIXED_BYTES + (key ? key.length : 0) + value.length;
+    if (headers) for (const [name, v] of headers) size += 2 + name.length + 4 + v.length;
+  }
   return size;
-}
-
-function writeInt64(view: DataView, at: number, value: number): void {
-  const high = Math.floor(value / TWO_32);
-  view.setInt32(at, high);
-  view.setUint32(at + 4, value - high * TWO_32);
 }
 
 function readInt64(view: DataView, at: number): number {
@@ -67,50 +64,90 @@ export function encodeBatch(
   records: readonly FrameInput[],
   options: { now?: number; scratch?: Uint8Array; size?: number } = {},
 ): Uint8Array {
+  return sealBatch(encodeUnsealedBatch(baseOffset, records, options));
+}
+
+/**
+ * Writes the CRC (bytes 4–7) of a frame from `encodeUnsealedBatch`, which covers bytes 8 to the end,
+ * and returns the frame.
+ */
+export function sealBatch(frame: Uint8Array): Uint8Array {
+  new DataView(frame.buffer, frame.byteOffset + 4, 4).setUint32(0, crc32(frame.subarray(8)));
+  return frame;
+}
+
+/**
+ * `encodeBatch` without the CRC: bytes 4–7 are left as they were, for `sealBatch` to fill. Split so
+ * that the bytes the CRC covers can be written to the file while their CRC is computed.
+ */
+export function encodeUnsealedBatch(
+  baseOffset: number,
+  records: readonly FrameInput[],
+  options: { now?: number; scratch?: Uint8Array; size?: number } = {},
+): Uint8Array {
   const { now = Date.now(), scratch } = options;
-  if (records.length > 0xffff_ffff || records.length === 0) {
-    throw new RangeError(`a batch holds 1 to 2^32-1 records, got ${records.length}`);
+  const count = records.length;
+  if (count > 0xffff_ffff || count === 0) {
+    throw new RangeError(`a batch holds 1 to 2^32-1 records, got ${count}`);
   }
   // A size the caller already computed with batchBytes saves a pass over the records.
   const size = options.size ?? batchBytes(records);
-  // Unzeroed memory is safe here: every byte of the frame is written below.
+  // Unzeroed memory is safe here: every byte of the frame but the CRC is written below, and
+  // sealBatch writes that.
   const frame = scratch && scratch.length >= size ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
   const view = new DataView(frame.buffer, frame.byteOffset, size);
   view.setUint32(0, size - 8);
   view.setUint32(8, MAGIC << 24);
-  writeInt64(view, 12, baseOffset);
-  view.setUint32(20, records.length);
+  const baseHigh = Math.floor(baseOffset / TWO_32);
+  view.setInt32(12, baseHigh);
+  view.setUint32(16, baseOffset - baseHigh * TWO_32);
+  view.setUint32(20, count);
+  // Most records take the batch's time: its two halves are split once, not per record.
+  const nowHigh = Math.floor(now / TWO_32);
+  const nowLow = now - nowHigh * TWO_32;
   let at = BATCH_HEADER_BYTES;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    view.setUint32(at, recordBodyBytes(record));
+  for (let i = 0; i < count; i++) {
+    const { key, value, timestamp, headers } = records[i]!;
+    // recordLength is filled in once the record is written, which saves a size pass per record.
+    const start = at;
     view.setUint32(at + 4, i);
-    writeInt64(view, at + 8, record.timestamp ?? now);
+    if (timestamp === undefined) {
+      view.setInt32(at + 8, nowHigh);
+      view.setUint32(at + 12, nowLow);
+    } else {
+      const high = Math.floor(timestamp / TWO_32);
+      view.setInt32(at + 8, high);
+      view.setUint32(at + 12, timestamp - high * TWO_32);
+    }
     at += 16;
-    if (record.key) {
-      view.setInt32(at, record.key.length);
-      frame.set(record.key, at + 4);
-      at += 4 + record.key.length;
+    if (key) {
+      view.setInt32(at, key.length);
+      frame.set(key, at + 4);
+      at += 4 + key.length;
     } else {
       view.setInt32(at, -1);
       at += 4;
     }
-    const headers = record.headers ?? NO_HEADERS;
-    view.setUint16(at, headers.length);
-    at += 2;
-    for (const [name, value] of headers) {
-      view.setUint16(at, name.length);
-      frame.set(name, at + 2);
-      at += 2 + name.length;
-      view.setUint32(at, value.length);
-      frame.set(value, at + 4);
-      at += 4 + value.length;
+    if (headers) {
+      view.setUint16(at, headers.length);
+      at += 2;
+      for (const [name, v] of headers) {
+        view.setUint16(at, name.length);
+        frame.set(name, at + 2);
+        at += 2 + name.length;
+        view.setUint32(at, v.length);
+        frame.set(v, at + 4);
+        at += 4 + v.length;
+      }
+    } else {
+      view.setUint16(at, 0);
+      at += 2;
     }
-    view.setUint32(at, record.value.length);
-    frame.set(record.value, at + 4);
-    at += 4 + record.value.length;
+    view.setUint32(at, value.length);
+    frame.set(value, at + 4);
+    at += 4 + value.length;
+    view.setUint32(start, at - start - 4);
   }
-  view.setUint32(4, crc32(frame.subarray(8)));
   return frame;
 }
 

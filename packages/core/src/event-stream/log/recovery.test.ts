@@ -77,6 +77,22 @@ describe("embedded log recovery", () => {
     expect((await stream.append("t", [{ value: "g" }]))[0]!.offset).toBe(6);
   });
 
+  it("drops a last batch whose body was written but not its length and CRC", async () => {
+    const { path, segment } = await threeBatches();
+    const size = (await stat(segment)).size;
+    // An append writes bytes 8… of its frame first and bytes 0–7 last: a crash in between leaves
+    // the frame's first 8 bytes a hole, which reads as zeros.
+    const frameSize = size / 3;
+    const file = await open(segment, "r+");
+    await file.write(new Uint8Array(8), 0, 8, size - frameSize);
+    await file.close();
+    await using stream = await createLogEventStream({ path });
+    expect((await readAll(stream, "t")).map((v) => v[0])).toEqual(["a", "b", "c", "d"]);
+    expect((await stat(segment)).size).toBe(size - frameSize);
+    expect((await stream.append("t", [{ value: "g" }]))[0]!.offset).toBe(4);
+    expect((await readAll(stream, "t")).map((v) => v[0])).toEqual(["a", "b", "c", "d", "g"]);
+  });
+
   it("cuts a torn segment sealed just before a crash and drops the segments after it", async () => {
     const path = join(root, `s${count++}`);
     {
