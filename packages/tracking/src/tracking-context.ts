@@ -1,6 +1,6 @@
 import {
-  type BlobStore,
   BallastError,
+  type BlobStore,
   type Clock,
   type Logger,
   type MetadataDatabase,

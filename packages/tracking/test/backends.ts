@@ -4,6 +4,10 @@
  * `open()` returns a context in a fresh workspace id, so tests sharing one database never see each
  * other's rows — the same tenancy isolation users get.
  */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type BlobStore,
   createLocalBlobStore,
@@ -13,9 +17,6 @@ import {
   openBlobStore,
   openMetadataDatabase,
 } from "@ballast/core";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { serviceUrl } from "../../../test-support/services.js";
 import { openTrackingContext, type TrackingContext } from "../src/tracking-context.js";
 
@@ -54,16 +55,26 @@ function bucketStore(scheme: "s3" | "gs", endpoint: string): () => Promise<BlobS
     const bucket = `ballast-tracking-${newId().replaceAll("-", "").slice(-12)}`;
     if (scheme === "s3") {
       const { CreateBucketCommand, S3Client } = await import("@aws-sdk/client-s3");
-      const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials: s3Credentials });
+      const client = new S3Client({
+        endpoint,
+        region: "us-east-1",
+        forcePathStyle: true,
+        credentials: s3Credentials,
+      });
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
       client.destroy();
-      return openBlobStore(`s3://${bucket}/artifacts?endpoint=${encodeURIComponent(endpoint)}&forcePathStyle=true`, {
-        s3: { credentials: s3Credentials, region: "us-east-1" },
-      });
+      return openBlobStore(
+        `s3://${bucket}/artifacts?endpoint=${encodeURIComponent(endpoint)}&forcePathStyle=true`,
+        {
+          s3: { credentials: s3Credentials, region: "us-east-1" },
+        },
+      );
     }
     const { Storage } = await import("@google-cloud/storage");
     await new Storage({ apiEndpoint: endpoint, projectId: "ballast-test" }).createBucket(bucket);
-    return openBlobStore(`gs://${bucket}/artifacts?endpoint=${encodeURIComponent(endpoint)}&projectId=ballast-test`);
+    return openBlobStore(
+      `gs://${bucket}/artifacts?endpoint=${encodeURIComponent(endpoint)}&projectId=ballast-test`,
+    );
   });
 }
 
@@ -84,7 +95,8 @@ function backendCase(name: string, db: () => Promise<MetadataDatabase>, blobs: (
 export function trackingBackends(): TrackingBackendCase[] {
   const cases = [backendCase("pglite + local files", pglite, localBlobs)];
   if (postgresUrl) cases.push(backendCase("postgres + local files", postgres, localBlobs));
-  if (postgresUrl && s3Endpoint) cases.push(backendCase("postgres + s3", postgres, bucketStore("s3", s3Endpoint)));
+  if (postgresUrl && s3Endpoint)
+    cases.push(backendCase("postgres + s3", postgres, bucketStore("s3", s3Endpoint)));
   if (gcsEndpoint) cases.push(backendCase("pglite + gcs", pglite, bucketStore("gs", gcsEndpoint)));
   return cases;
 }
