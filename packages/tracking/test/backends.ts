@@ -16,6 +16,7 @@ import {
   newId,
   openBlobStore,
   openMetadataDatabase,
+  quoteIdentifier,
 } from "@ballast/core";
 import { serviceUrl } from "../../../test-support/services.js";
 import { openTrackingContext, type TrackingContext } from "../src/tracking-context.js";
@@ -42,9 +43,16 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
 
 const pglite = lazy(() => createPGliteDatabase({}));
 // One schema per test process keeps parallel test files apart on the shared server.
-const postgres = lazy(() =>
-  openMetadataDatabase(postgresUrl!, { schema: `tracking_test_${newId().replaceAll("-", "").slice(-12)}` }),
-);
+const postgres = lazy(async () => {
+  const schema = `tracking_test_${newId().replaceAll("-", "").slice(-12)}`;
+  const admin = await openMetadataDatabase(postgresUrl!);
+  try {
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  } finally {
+    await admin.close();
+  }
+  return openMetadataDatabase(postgresUrl!, { schema });
+});
 const localBlobs = lazy(async () => createLocalBlobStore(mkdtempSync(join(tmpdir(), "ballast-tracking-"))));
 
 // moto accepts any credentials; static ones keep the SDK from searching the machine for real ones.
