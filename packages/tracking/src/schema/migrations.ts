@@ -106,7 +106,7 @@ CREATE INDEX tracking_metric_summaries_key_last ON tracking_metric_summaries (wo
     {
       id: "0002_artifacts_datasets",
       sql: `
--- An artifact is a path inside a run pointing at content-addressed bytes (blobs/sha256/...), so
+-- An artifact is a path inside a run pointing at content-addressed bytes (content/sha256/..., see contentKey), so
 -- identical content logged by many runs is stored once.
 CREATE TABLE tracking_artifacts (
   workspace_id text NOT NULL,
