@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { BallastError, type MetadataDatabase, newId, quoteIdentifier } from "@ballast/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BallastError, newId } from "@ballast/core";
+import { afterAll, describe, expect, it } from "vitest";
 import { contentKey } from "../../src/artifacts/content-key.js";
 import { contentExists, putContent, SMALL_CONTENT_BYTES } from "../../src/artifacts/content-store.js";
 import { downloadArtifact, downloadArtifacts, readArtifact } from "../../src/artifacts/download-artifact.js";
@@ -58,17 +58,6 @@ async function countKeys(ctx: TrackingContext, prefix: string): Promise<number> 
   return count;
 }
 
-/**
- * test/backends.ts opens PostgreSQL with a per-process schema in search_path but does not create it
- * (core requires it to exist); create it here until the helper does. Harmless once it does.
- */
-async function ensureSchema(db: MetadataDatabase): Promise<void> {
-  if (db.dialect !== "postgres") return;
-  const { rows } = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
-  const schema = rows[0]?.path.split(",")[0]?.trim().replace(/^"|"$/g, "");
-  if (schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-}
-
 const scratch = await mkdtemp(join(tmpdir(), "ballast-artifacts-test-"));
 afterAll(async () => {
   const { rm } = await import("node:fs/promises");
@@ -76,8 +65,6 @@ afterAll(async () => {
 });
 
 describe.each(trackingBackends())("artifacts on $name", (backend) => {
-  beforeAll(async () => ensureSchema(await backend.database()));
-
   it("logs a file, a buffer, text and a stream, and reads each back byte for byte", async () => {
     const ctx = await backend.open();
     const runId = await createRun(ctx);

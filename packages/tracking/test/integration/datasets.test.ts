@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { BallastError, type MetadataDatabase, newId, quoteIdentifier, writeParquet } from "@ballast/core";
+import { BallastError, newId, writeParquet } from "@ballast/core";
 import { Float64, Int32, Table, TimestampMillisecond, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDataset, listDatasets, listRunInputs } from "../../src/datasets/get-dataset.js";
 import { logDataset } from "../../src/datasets/log-dataset.js";
 import type { TrackingContext } from "../../src/tracking-context.js";
@@ -24,14 +24,6 @@ async function createRun(ctx: TrackingContext): Promise<string> {
     [ctx.workspaceId, runId, experimentId, `run-${runId}`, now, process.pid],
   );
   return runId;
-}
-
-/** See artifacts.test.ts: test/backends.ts does not create its PostgreSQL schema yet. */
-async function ensureSchema(db: MetadataDatabase): Promise<void> {
-  if (db.dialect !== "postgres") return;
-  const { rows } = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
-  const schema = rows[0]?.path.split(",")[0]?.trim().replace(/^"|"$/g, "");
-  if (schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -102,8 +94,6 @@ const EXPECTED_TYPES = [
 ];
 
 describe.each(trackingBackends())("datasets on $name", (backend) => {
-  beforeAll(async () => ensureSchema(await backend.database()));
-
   it("records an Arrow table: IPC digest, schema, row count and profile", async () => {
     const ctx = await backend.open();
     const runId = await createRun(ctx);

@@ -1,0 +1,301 @@
+import { BallastError, type Logger, silentLogger } from "@ballast/core";
+import { type ExitFlushable, registerExitFlush, unregisterExitFlush } from "./exit-flush.js";
+import type { MetricRow } from "./metric-row.js";
+import { retryDelayMs } from "./retry-backoff.js";
+
+/**
+ * Tuning of the metric buffer. The defaults suit training loops from a few points per second to
+ * millions; most programs never set them.
+ */
+export interface MetricBufferSettings {
+  /**
+   * Points written per transaction (default 50,000). `insertRows` splits a batch into statements the
+   * backend accepts, so this only trades latency against per-transaction overhead.
+   */
+  batchSize?: number;
+  /**
+   * Points held in memory before `logMetric` asks the caller to wait (default 200,000, about 20 MB).
+   * See {@link MetricBuffer.push} for how the bound is applied.
+   */
+  maxBuffered?: number;
+  /** Longest time a point waits before a background write, in ms (default 1,000). */
+  flushIntervalMs?: number;
+  /** Consecutive failed writes before `flush()` and waiting loggers get the error (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms (default 100); doubles per failure up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  /** Longest retry delay in ms (default 10,000). */
+  maxRetryDelayMs?: number;
+}
+
+/** What the buffer needs from its owner. */
+export interface MetricBufferOptions extends MetricBufferSettings {
+  /** Writes one batch atomically (points and summaries); a rejection leaves nothing written. */
+  write: (rows: readonly MetricRow[]) => Promise<void>;
+  logger?: Logger;
+  /** Named in log lines and errors. */
+  label?: string;
+}
+
+interface Waiter {
+  /** `written` count that satisfies this waiter (flush), or 0 for a space waiter. */
+  target: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A bounded, background-flushed queue of metric points for one run.
+ *
+ * `push` is a plain array append. A write starts when a full batch is waiting or when the oldest point
+ * has waited `flushIntervalMs`; one write runs at a time, so points reach the database in the order
+ * they were logged. A failed write puts its points back at the front and is retried with exponential
+ * backoff; after `maxAttempts` consecutive failures the error is given to `flush()` callers and to
+ * loggers waiting for space, while the points stay buffered and the retries go on.
+ *
+ * Durability: a clean exit flushes (see `exit-flush.ts`); a crash or `process.exit()` loses at most
+ * the points not yet written, that is at most `maxBuffered` plus what a caller logged without waiting.
+ */
+export class MetricBuffer implements ExitFlushable {
+  readonly #write: (rows: readonly MetricRow[]) => Promise<void>;
+  readonly #logger: Logger;
+  readonly #label: string;
+  readonly #batchSize: number;
+  readonly #maxBuffered: number;
+  readonly #flushIntervalMs: number;
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
+  readonly #maxRetryDelayMs: number;
+
+  #pending: MetricRow[] = [];
+  /** Points ever pushed, and points durably written: flush waiters compare against these. */
+  #pushed = 0;
+  #written = 0;
+  #writing: Promise<void> | undefined;
+  #intervalTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #drainAll = false;
+  #failures = 0;
+  #lastError: unknown;
+  #flushWaiters: Waiter[] = [];
+  #spaceWaiters: Waiter[] = [];
+  #closed = false;
+  #registered = false;
+
+  constructor(options: MetricBufferOptions) {
+    this.#write = options.write;
+    this.#logger = options.logger ?? silentLogger;
+    this.#label = options.label ?? "metrics";
+    this.#batchSize = positive(options.batchSize, 50_000, "batchSize");
+    this.#maxBuffered = Math.max(positive(options.maxBuffered, 200_000, "maxBuffered"), this.#batchSize);
+    this.#flushIntervalMs = positive(options.flushIntervalMs, 1_000, "flushIntervalMs");
+    this.#maxAttempts = positive(options.maxAttempts, 5, "maxAttempts");
+    this.#retryDelayMs = positive(options.retryDelayMs, 100, "retryDelayMs");
+    this.#maxRetryDelayMs = positive(options.maxRetryDelayMs, 10_000, "maxRetryDelayMs");
+  }
+
+  /** Points accepted but not yet written. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Queues one point. Returns `undefined` while the buffer is under `maxBuffered`; at or over it,
+   * returns a promise that resolves once a write has made room again (or rejects with
+   * `METRIC_FLUSH_FAILED` when writes keep failing). The point is accepted either way: a caller that
+   * awaits the promise keeps memory bounded, one that ignores it trades memory for never waiting. The
+   * promise is pre-handled, so ignoring a rejection does not crash the process; the error then
+   * surfaces on `flush()`.
+   *
+   * @throws BallastError `RESOURCE_CLOSED` after `close()`.
+   */
+  push(row: MetricRow): Promise<void> | undefined {
+    if (this.#closed) throw closedError(this.#label);
+    // Joined lazily: a buffer that never holds a point (a run loaded only to read) costs the hook nothing.
+    if (!this.#registered) {
+      this.#registered = true;
+      registerExitFlush(this);
+    }
+    this.#pending.push(row);
+    this.#pushed++;
+    if (this.#pending.length >= this.#batchSize) this.#pump();
+    else this.#armInterval();
+    if (this.#pending.length < this.#maxBuffered) return undefined;
+    const wait = new Promise<void>((resolve, reject) =>
+      this.#spaceWaiters.push({ target: 0, resolve, reject }),
+    );
+    wait.catch(() => {});
+    return wait;
+  }
+
+  /**
+   * Resolves once every point pushed before the call is written. A call after persistent failures
+   * starts a fresh round of `maxAttempts` retries right away.
+   *
+   * @throws BallastError `METRIC_FLUSH_FAILED` (retryable, cause: the last database error) after
+   *   `maxAttempts` consecutive failed writes; the points stay buffered for the next attempt.
+   */
+  flush(): Promise<void> {
+    const target = this.#pushed;
+    if (this.#written >= target) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.#flushWaiters.push({ target, resolve, reject }));
+    if (this.#failures >= this.#maxAttempts && this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = undefined;
+      this.#failures = 0;
+    }
+    this.#pump();
+    return done;
+  }
+
+  /**
+   * Flushes, then stops the timers and leaves the exit hook. On failure the buffer stays open, so
+   * `close()` (or `flush()`) can be called again.
+   *
+   * @throws BallastError `METRIC_FLUSH_FAILED` as {@link MetricBuffer.flush}.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    clearTimeout(this.#intervalTimer);
+    clearTimeout(this.#retryTimer);
+    unregisterExitFlush(this);
+  }
+
+  /** Part of the exit hook's contract: the process is exiting, so logging is all that is left. */
+  onExitFlushFailed(error: unknown): void {
+    this.#logger.error(
+      { err: error, buffer: this.#label, lostPoints: this.#pending.length },
+      "metric points could not be written before exit",
+    );
+  }
+
+  #armInterval(): void {
+    if (this.#intervalTimer || this.#writing || this.#retryTimer) return;
+    this.#intervalTimer = setTimeout(() => {
+      this.#intervalTimer = undefined;
+      this.#drainAll = true;
+      this.#pump();
+    }, this.#flushIntervalMs);
+    // A pending background write must never keep a finished program alive; exit-flush.ts covers that.
+    this.#intervalTimer.unref();
+  }
+
+  #pump(): void {
+    if (this.#writing || this.#retryTimer) return;
+    this.#writing = this.#drain().finally(() => {
+      this.#writing = undefined;
+      if (this.#pending.length > 0 && !this.#retryTimer) {
+        if (this.#shouldWrite()) this.#pump();
+        else this.#armInterval();
+      }
+    });
+  }
+
+  #shouldWrite(): boolean {
+    return (
+      this.#pending.length > 0 &&
+      (this.#pending.length >= this.#batchSize || this.#drainAll || this.#flushWaiters.length > 0)
+    );
+  }
+
+  async #drain(): Promise<void> {
+    clearTimeout(this.#intervalTimer);
+    this.#intervalTimer = undefined;
+    while (this.#shouldWrite()) {
+      const batch = this.#take();
+      try {
+        await this.#write(batch);
+      } catch (error) {
+        // Back at the front, in order: the retry writes exactly what failed, then what came after.
+        this.#pending = batch.concat(this.#pending);
+        this.#onFailure(error);
+        return;
+      }
+      this.#failures = 0;
+      this.#written += batch.length;
+      this.#settleWaiters();
+    }
+    this.#drainAll = false;
+  }
+
+  #take(): MetricRow[] {
+    if (this.#pending.length <= this.#batchSize) {
+      const all = this.#pending;
+      this.#pending = [];
+      return all;
+    }
+    const batch = this.#pending.slice(0, this.#batchSize);
+    this.#pending = this.#pending.slice(this.#batchSize);
+    return batch;
+  }
+
+  #settleWaiters(): void {
+    if (this.#flushWaiters.length > 0) {
+      const still: Waiter[] = [];
+      for (const waiter of this.#flushWaiters) {
+        if (waiter.target <= this.#written) waiter.resolve();
+        else still.push(waiter);
+      }
+      this.#flushWaiters = still;
+    }
+    if (this.#pending.length < this.#maxBuffered && this.#spaceWaiters.length > 0) {
+      const waiters = this.#spaceWaiters;
+      this.#spaceWaiters = [];
+      for (const waiter of waiters) waiter.resolve();
+    }
+  }
+
+  #onFailure(error: unknown): void {
+    this.#failures++;
+    this.#lastError = error;
+    this.#logger.warn(
+      { err: error, buffer: this.#label, attempt: this.#failures, pending: this.#pending.length },
+      "metric write failed; retrying",
+    );
+    if (this.#failures >= this.#maxAttempts) {
+      const failure = new BallastError(
+        "METRIC_FLUSH_FAILED",
+        `Writing metric points of ${this.#label} failed ${this.#failures} times in a row; ${this.#pending.length} points are still buffered.`,
+        {
+          cause: this.#lastError,
+          retryable: true,
+          hint: "Check the metadata database; call flush() or end() again to retry. The points stay buffered until then.",
+          details: { pending: this.#pending.length, attempts: this.#failures },
+        },
+      );
+      const waiters = [...this.#flushWaiters, ...this.#spaceWaiters];
+      this.#flushWaiters = [];
+      this.#spaceWaiters = [];
+      for (const waiter of waiters) waiter.reject(failure);
+    }
+    const delay = retryDelayMs(this.#failures, this.#retryDelayMs, this.#maxRetryDelayMs);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#drainAll = true;
+      this.#pump();
+    }, delay);
+    this.#retryTimer.unref();
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 1) {
+    throw new BallastError(
+      "CONFIG_INVALID",
+      `Metric buffer setting ${name} must be at least 1, got ${value}.`,
+      {
+        hint: `Pass a whole number >= 1 for ${name}, or leave it out for the default.`,
+      },
+    );
+  }
+  return Math.floor(value);
+}
+
+function closedError(label: string): BallastError {
+  return new BallastError("RESOURCE_CLOSED", `The metric buffer of ${label} is closed.`, {
+    hint: "Log metrics before ending the run.",
+  });
+}

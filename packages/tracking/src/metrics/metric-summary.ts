@@ -1,0 +1,66 @@
+import type { MetricRow } from "./metric-row.js";
+
+/** The per-(run, metric) aggregate kept in `tracking_metric_summaries`. */
+export type MetricSummary = {
+  workspace_id: string;
+  run_id: string;
+  key: string;
+  last_value: number;
+  last_step: number;
+  last_timestamp_ms: number;
+  min_value: number;
+  max_value: number;
+  point_count: number;
+};
+
+/**
+ * PostgreSQL orders `NaN` above every number (and `LEAST`/`GREATEST` follow that order), so the batch
+ * aggregate does the same; otherwise a batch's `Math.min` would disagree with the upsert's `LEAST`.
+ */
+function pgLess(a: number, b: number): boolean {
+  if (Number.isNaN(a)) return false;
+  if (Number.isNaN(b)) return true;
+  return a < b;
+}
+
+/** True when point (stepA, timeA) comes at or after (stepB, timeB): by step, then by timestamp. */
+export function isAtOrAfter(stepA: number, timeA: number, stepB: number, timeB: number): boolean {
+  return stepA > stepB || (stepA === stepB && timeA >= timeB);
+}
+
+/**
+ * Aggregates one batch of points into one summary per (workspace, run, key): the last point by step
+ * then timestamp (a later point in the batch wins a tie, matching the upsert's `>=`), min, max and
+ * count. One row per key is also what `INSERT ... ON CONFLICT DO UPDATE` needs, since it refuses to
+ * touch the same row twice in one statement.
+ */
+export function summarizeMetricRows(rows: readonly MetricRow[]): MetricSummary[] {
+  const byKey = new Map<string, MetricSummary>();
+  for (const row of rows) {
+    const id = `${row.workspace_id}\u0000${row.run_id}\u0000${row.key}`;
+    const summary = byKey.get(id);
+    if (!summary) {
+      byKey.set(id, {
+        workspace_id: row.workspace_id,
+        run_id: row.run_id,
+        key: row.key,
+        last_value: row.value,
+        last_step: row.step,
+        last_timestamp_ms: row.timestamp_ms,
+        min_value: row.value,
+        max_value: row.value,
+        point_count: 1,
+      });
+      continue;
+    }
+    if (isAtOrAfter(row.step, row.timestamp_ms, summary.last_step, summary.last_timestamp_ms)) {
+      summary.last_value = row.value;
+      summary.last_step = row.step;
+      summary.last_timestamp_ms = row.timestamp_ms;
+    }
+    if (pgLess(row.value, summary.min_value)) summary.min_value = row.value;
+    if (pgLess(summary.max_value, row.value)) summary.max_value = row.value;
+    summary.point_count++;
+  }
+  return [...byKey.values()];
+}
