@@ -1,24 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
-
-/**
- * `npm run services:up` writes the service URLs to `.services/test.env`; loading it here lets the
- * plain `npm test` find the services without exporting anything by hand. Variables already set win.
- */
-function serviceEnv(): Record<string, string> {
-  const file = ".services/test.env";
-  if (!existsSync(file)) return {};
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match && process.env[match[1]!] === undefined) env[match[1]!] = match[2]!;
-  }
-  return env;
-}
+import { readServiceEnv } from "./test-support/service-env-file.js";
 
 export default defineConfig({
   test: {
-    env: serviceEnv(),
+    env: readServiceEnv(),
     projects: [
       {
         extends: true,
