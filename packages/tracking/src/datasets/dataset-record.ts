@@ -20,7 +20,7 @@ export interface DatasetRecord {
 export const DATASET_COLUMNS = "id, name, digest, source_uri, schema, row_count, profile, created_at";
 
 /** A `tracking_datasets` row as selected with {@link DATASET_COLUMNS}. */
-export interface DatasetRow {
+export interface DatasetTableRow {
   id: string;
   name: string;
   digest: string;
@@ -32,7 +32,7 @@ export interface DatasetRow {
 }
 
 /** Maps a database row to the public record. */
-export function toDatasetRecord(row: DatasetRow): DatasetRecord {
+export function toDatasetRecord(row: DatasetTableRow): DatasetRecord {
   return {
     id: row.id,
     name: row.name,

@@ -1,7 +1,12 @@
 import { assertRunExists } from "../artifacts/run-exists.js";
 import type { TrackingContext } from "../tracking-context.js";
 import { datasetNotFound } from "./dataset-errors.js";
-import { DATASET_COLUMNS, type DatasetRecord, type DatasetRow, toDatasetRecord } from "./dataset-record.js";
+import {
+  DATASET_COLUMNS,
+  type DatasetRecord,
+  type DatasetTableRow,
+  toDatasetRecord,
+} from "./dataset-record.js";
 
 /** A dataset by id, or by the (name, digest) pair that identifies it. */
 export type DatasetReference = string | { name: string; digest: string };
@@ -16,11 +21,11 @@ export type DatasetReference = string | { name: string; digest: string };
 export async function getDataset(ctx: TrackingContext, reference: DatasetReference): Promise<DatasetRecord> {
   const { rows } =
     typeof reference === "string"
-      ? await ctx.db.query<DatasetRow>(
+      ? await ctx.db.query<DatasetTableRow>(
           `SELECT ${DATASET_COLUMNS} FROM tracking_datasets WHERE workspace_id = $1 AND id = $2`,
           [ctx.workspaceId, reference],
         )
-      : await ctx.db.query<DatasetRow>(
+      : await ctx.db.query<DatasetTableRow>(
           `SELECT ${DATASET_COLUMNS} FROM tracking_datasets WHERE workspace_id = $1 AND name = $2 AND digest = $3`,
           [ctx.workspaceId, reference.name, reference.digest],
         );
@@ -50,7 +55,7 @@ export async function listDatasets(
   ctx: TrackingContext,
   options: ListDatasetsOptions = {},
 ): Promise<DatasetRecord[]> {
-  const { rows } = await ctx.db.query<DatasetRow>(
+  const { rows } = await ctx.db.query<DatasetTableRow>(
     `SELECT ${DATASET_COLUMNS} FROM tracking_datasets
      WHERE workspace_id = $1 AND ($2::text IS NULL OR name = $2)
      ORDER BY created_at DESC, id DESC LIMIT $3`,
@@ -76,7 +81,7 @@ export async function listRunInputs(ctx: TrackingContext, runId: string): Promis
   const columns = DATASET_COLUMNS.split(", ")
     .map((column) => `d.${column}`)
     .join(", ");
-  const { rows } = await ctx.db.query<DatasetRow & { context: string }>(
+  const { rows } = await ctx.db.query<DatasetTableRow & { context: string }>(
     `SELECT ${columns}, i.context FROM tracking_run_inputs i
      JOIN tracking_datasets d ON d.workspace_id = i.workspace_id AND d.id = i.dataset_id
      WHERE i.workspace_id = $1 AND i.run_id = $2 ORDER BY d.name, d.created_at, i.context`,

@@ -4,7 +4,12 @@ import type { TrackingContext } from "../tracking-context.js";
 import { type DatasetProfile, profileBatches } from "./column-profile.js";
 import { blobDigest, tableDigest } from "./dataset-digest.js";
 import { datasetInvalid } from "./dataset-errors.js";
-import { DATASET_COLUMNS, type DatasetRecord, type DatasetRow, toDatasetRecord } from "./dataset-record.js";
+import {
+  DATASET_COLUMNS,
+  type DatasetRecord,
+  type DatasetTableRow,
+  toDatasetRecord,
+} from "./dataset-record.js";
 import { type DatasetSchema, datasetSchema } from "./dataset-schema.js";
 import { type DatasetInput, type ResolvedDataset, resolveDataset } from "./dataset-source.js";
 
@@ -73,7 +78,7 @@ export async function logDataset(
     // Upsert even when the row was found: it may have been deleted meanwhile, and the statement's
     // RETURNING gives the stored row whichever process inserted it.
     const { rows } = described
-      ? await tx.query<DatasetRow>(
+      ? await tx.query<DatasetTableRow>(
           `INSERT INTO tracking_datasets (workspace_id, id, name, digest, source_uri, schema, row_count, profile, created_at)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9)
            ON CONFLICT (workspace_id, name, digest)
@@ -91,7 +96,7 @@ export async function logDataset(
             new Date(ctx.clock.now()),
           ],
         )
-      : await tx.query<DatasetRow>(
+      : await tx.query<DatasetTableRow>(
           `UPDATE tracking_datasets SET source_uri = COALESCE(source_uri, $4)
            WHERE workspace_id = $1 AND name = $2 AND digest = $3 RETURNING ${DATASET_COLUMNS}`,
           [ctx.workspaceId, options.name, digest, sourceUri],

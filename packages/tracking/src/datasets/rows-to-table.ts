@@ -14,7 +14,9 @@ import {
 import { datasetInvalid } from "./dataset-errors.js";
 
 /** A row of plain values: numbers, bigints, booleans, strings, `Date`s, byte arrays, or null. */
-export type DatasetRow = Readonly<Record<string, unknown>>;
+// \`object\` rather than \`Record<string, unknown>\`: rows typed by an interface have no index signature
+// and would not be assignable to a record type.
+export type DatasetRow = object;
 
 type ColumnKind = "number" | "bigint" | "bool" | "string" | "timestamp" | "bytes";
 
@@ -74,7 +76,7 @@ export function rowsToTable(rows: readonly DatasetRow[]): Table {
   for (const name of names) {
     const kind = kinds.get(name);
     const values = rows.map((row) => {
-      const value = row[name];
+      const value = (row as Record<string, unknown>)[name];
       if (value === undefined || value === null) return null;
       return value instanceof Date ? value.getTime() : value;
     });

@@ -1,5 +1,8 @@
 /** Where a run is in its life: `running` until it ends as one of the three final states. */
-export type RunStatus = "running" | "finished" | "failed" | "killed";
+export const RUN_STATUSES = ["running", "finished", "failed", "killed"] as const;
+
+/** A run's lifecycle state, as stored in `tracking_runs.status`. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The statuses a run can end with. */
 export type EndStatus = Exclude<RunStatus, "running">;
