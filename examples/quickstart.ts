@@ -1,8 +1,9 @@
 /**
  * Ballast quickstart on the embedded defaults: no server needed. It opens a workspace under a
  * temporary directory, writes a Parquet file through the blob store and reads it back, appends
- * prediction events to the local event log and consumes them as a consumer group, and stores a row
- * in the metadata database (PGlite).
+ * prediction events to the local event log and consumes them as a consumer group, stores a row in
+ * the metadata database (PGlite), and tracks a tiny training run whose model is registered,
+ * promoted through a gate and resolved by alias. examples/tracking.ts goes further.
  *
  * Run: npm run quickstart
  */
@@ -10,7 +11,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWorkspace, readParquet, readParquetMetadata, writeParquet } from "@ballast/core";
+import { createRegistry, createTracker } from "@ballast/tracking";
 import { tableFromArrays } from "apache-arrow";
+import { z } from "zod";
 
 const root = mkdtempSync(join(tmpdir(), "ballast-quickstart-"));
 try {
@@ -79,6 +82,43 @@ try {
   ]);
   const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM quickstart_notes");
   console.log(`metadata: ${rows[0]?.count} note(s) stored in ${workspace.config.metadata.uri}`);
+
+  // 4. Tracking and the registry: fit y = a·x by gradient descent, log it, register, promote, resolve.
+  await using tracker = await createTracker(workspace);
+  await using registry = await createRegistry(workspace);
+  const experiment = await tracker.experiment("fare-per-km", {
+    params: z.object({ learningRate: z.number().positive() }),
+    metrics: ["mse"] as const,
+  });
+  const learningRate = 0.002;
+  const run = await experiment.startRun({ params: { learningRate } });
+  await run.logDataset({ key: "datasets/trips.parquet", store: artifacts }, { name: "trips" });
+  const distances = trips.getChild("distance_km")!.toArray() as Float64Array;
+  const fares = distances.map((km) => 2.5 * km);
+  let slope = 0;
+  for (let epoch = 0; epoch < 50; epoch++) {
+    let gradient = 0;
+    let mse = 0;
+    distances.forEach((km, i) => {
+      const error = slope * km - fares[i]!;
+      gradient += (2 * error * km) / distances.length;
+      mse += (error * error) / distances.length;
+    });
+    slope -= learningRate * gradient;
+    run.logMetric("mse", mse, { step: epoch });
+  }
+  await run.logArtifact({ text: JSON.stringify({ slope }) }, { path: "model.json" });
+  await run.end();
+  const version = await registry.createVersion("fare-per-km", { runId: run.id, artifactPath: "model.json" });
+  await registry.promote("fare-per-km", version.version, {
+    alias: "production",
+    gate: [{ metric: "mse", op: "<", value: 0.01 }],
+  });
+  const production = await registry.resolve("models:/fare-per-km@production");
+  const model = JSON.parse(new TextDecoder().decode(await registry.downloadArtifact(production)));
+  console.log(
+    `tracking: ${production.uri} is in production, slope ${model.slope.toFixed(4)} (true value 2.5)`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
