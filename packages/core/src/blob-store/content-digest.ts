@@ -5,6 +5,13 @@ import { createHash, type Hash } from "node:crypto";
  * holding the body in memory.
  */
 export class ContentDigest {
+  /** Hex sha256 of a body already whole in memory, for the single-request write path. */
+  static hexOf(bytes: Uint8Array): string {
+    const digest = new ContentDigest();
+    digest.update(bytes);
+    return digest.hex();
+  }
+
   #hash: Hash = createHash("sha256");
   #size = 0;
 

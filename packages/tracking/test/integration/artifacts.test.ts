@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { BallastError, newId } from "@ballast/core";
+import { newId } from "@ballast/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { contentKey } from "../../src/artifacts/content-key.js";
 import { contentExists, putContent, SMALL_CONTENT_BYTES } from "../../src/artifacts/content-store.js";
@@ -12,34 +12,10 @@ import { listArtifacts } from "../../src/artifacts/list-artifacts.js";
 import { logArtifact } from "../../src/artifacts/log-artifact.js";
 import type { TrackingContext } from "../../src/tracking-context.js";
 import { trackingBackends } from "../backends.js";
+import { expectCode } from "../expect-code.js";
+import { seedRun } from "../seed-run.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Runs are owned by another module; these tests insert the rows directly, as the schema requires. */
-async function createRun(ctx: TrackingContext): Promise<string> {
-  const experimentId = newId();
-  const runId = newId();
-  const now = new Date(ctx.clock.now());
-  await ctx.db.query(
-    "INSERT INTO tracking_experiments (workspace_id, id, name, created_at) VALUES ($1, $2, $3, $4)",
-    [ctx.workspaceId, experimentId, `exp-${experimentId}`, now],
-  );
-  await ctx.db.query(
-    `INSERT INTO tracking_runs (workspace_id, id, experiment_id, name, status, start_time, heartbeat_at, owner_host, owner_pid)
-     VALUES ($1, $2, $3, $4, 'running', $5, $5, 'test-host', $6)`,
-    [ctx.workspaceId, runId, experimentId, `run-${runId}`, now, process.pid],
-  );
-  return runId;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<BallastError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(BallastError.isInstance(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-  return error as BallastError;
-}
 
 async function streamBytes(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -67,7 +43,7 @@ afterAll(async () => {
 describe.each(trackingBackends())("artifacts on $name", (backend) => {
   it("logs a file, a buffer, text and a stream, and reads each back byte for byte", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const fileBytes = randomBytes(50_000);
     const file = join(scratch, `${newId()}.bin`);
     await writeFile(file, fileBytes);
@@ -105,7 +81,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("defaults a file's path to its base name", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const name = `${newId()}.txt`;
     await writeFile(join(scratch, name), "hello");
     const [entry] = await logArtifact(ctx, runId, join(scratch, name));
@@ -114,7 +90,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("stores identical content once across runs", async () => {
     const ctx = await backend.open();
-    const [runA, runB] = [await createRun(ctx), await createRun(ctx)];
+    const [runA, runB] = [await seedRun(ctx), await seedRun(ctx)];
     const bytes = randomBytes(4096);
     const digest = sha256(bytes);
     const first = await putContent(ctx, bytes);
@@ -131,7 +107,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("stages a large stream, stores it once, and leaves no staging object", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const big = randomBytes(SMALL_CONTENT_BYTES + 123_457);
     const chunks = Array.from({ length: Math.ceil(big.length / 65_536) }, (_, k) =>
       big.subarray(k * 65_536, (k + 1) * 65_536),
@@ -148,7 +124,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("logs a directory recursively and restores it", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const dir = join(scratch, `model-${newId()}`);
     const files: Record<string, Buffer> = {
       "weights.bin": randomBytes(3000),
@@ -190,7 +166,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("treats the same content at the same path as a no-op and other content as a conflict", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     await logArtifact(ctx, runId, { text: "v1" }, { path: "notes.txt" });
     await logArtifact(ctx, runId, { text: "v1" }, { path: "notes.txt" });
     const error = await expectCode(
@@ -211,7 +187,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("rejects invalid paths before storing anything", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     for (const path of ["../escape", "/abs", "a//b", "a/./b", "a\\b", ""]) {
       await expectCode(logArtifact(ctx, runId, { text: "x" }, { path }), "ARTIFACT_PATH_INVALID");
     }
@@ -223,7 +199,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("fails with RUN_NOT_FOUND and ARTIFACT_NOT_FOUND", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     await expectCode(logArtifact(ctx, newId(), { text: "x" }, { path: "x" }), "RUN_NOT_FOUND");
     await expectCode(listArtifacts(ctx, newId()), "RUN_NOT_FOUND");
     await expectCode(readArtifact(ctx, runId, "missing.txt"), "ARTIFACT_NOT_FOUND");
@@ -233,7 +209,7 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
 
   it("detects content altered in the store", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const bytes = randomBytes(2048);
     await logArtifact(ctx, runId, bytes, { path: "victim.bin" });
     await ctx.blobs.put(contentKey(sha256(bytes)), randomBytes(2048));
@@ -249,12 +225,12 @@ describe.each(trackingBackends())("artifacts on $name", (backend) => {
   it("keeps workspaces apart", async () => {
     const a = await backend.open();
     const b = await backend.open();
-    const runA = await createRun(a);
+    const runA = await seedRun(a);
     await logArtifact(a, runA, { text: "secret" }, { path: "secret.txt" });
     await expectCode(listArtifacts(b, runA), "RUN_NOT_FOUND");
     await expectCode(readArtifact(b, runA, "secret.txt"), "RUN_NOT_FOUND");
     await expectCode(logArtifact(b, runA, { text: "x" }, { path: "x" }), "RUN_NOT_FOUND");
-    const runB = await createRun(b);
+    const runB = await seedRun(b);
     expect(await listArtifacts(b, runB)).toEqual([]);
   });
 });

@@ -1,38 +1,14 @@
 import { createHash } from "node:crypto";
-import { BallastError, newId, writeParquet } from "@ballast/core";
+import { newId, writeParquet } from "@ballast/core";
 import { Float64, Int32, Table, TimestampMillisecond, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { getDataset, listDatasets, listRunInputs } from "../../src/datasets/get-dataset.js";
 import { logDataset } from "../../src/datasets/log-dataset.js";
-import type { TrackingContext } from "../../src/tracking-context.js";
 import { trackingBackends } from "../backends.js";
+import { expectCode } from "../expect-code.js";
+import { seedRun } from "../seed-run.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Runs are owned by another module; these tests insert the rows directly, as the schema requires. */
-async function createRun(ctx: TrackingContext): Promise<string> {
-  const experimentId = newId();
-  const runId = newId();
-  const now = new Date(ctx.clock.now());
-  await ctx.db.query(
-    "INSERT INTO tracking_experiments (workspace_id, id, name, created_at) VALUES ($1, $2, $3, $4)",
-    [ctx.workspaceId, experimentId, `exp-${experimentId}`, now],
-  );
-  await ctx.db.query(
-    `INSERT INTO tracking_runs (workspace_id, id, experiment_id, name, status, start_time, heartbeat_at, owner_host, owner_pid)
-     VALUES ($1, $2, $3, $4, 'running', $5, $5, 'test-host', $6)`,
-    [ctx.workspaceId, runId, experimentId, `run-${runId}`, now, process.pid],
-  );
-  return runId;
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(BallastError.isInstance(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-}
 
 /**
  * Fixture with hand-computed statistics:
@@ -96,7 +72,7 @@ const EXPECTED_TYPES = [
 describe.each(trackingBackends())("datasets on $name", (backend) => {
   it("records an Arrow table: IPC digest, schema, row count and profile", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const table = fixture();
     const record = await logDataset(ctx, runId, table, { name: "train" });
     expect(record.digest).toBe(sha256(tableToIPC(table, "stream")));
@@ -109,7 +85,7 @@ describe.each(trackingBackends())("datasets on $name", (backend) => {
 
   it("records a Parquet file: file digest, footer schema and a streamed profile", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const key = `data/${newId()}.parquet`;
     // Two rows per row group, so the profile is built across three scanned groups.
     await writeParquet(ctx.blobs, key, fixture(), { rowGroupSize: 2 });
@@ -127,7 +103,7 @@ describe.each(trackingBackends())("datasets on $name", (backend) => {
 
   it("records rows of plain objects", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     const record = await logDataset(
       ctx,
       runId,
@@ -145,7 +121,7 @@ describe.each(trackingBackends())("datasets on $name", (backend) => {
 
   it("records one dataset per (name, digest) and links every consuming run", async () => {
     const ctx = await backend.open();
-    const [runA, runB] = [await createRun(ctx), await createRun(ctx)];
+    const [runA, runB] = [await seedRun(ctx), await seedRun(ctx)];
     const first = await logDataset(ctx, runA, fixture(), { name: "shared" });
     const second = await logDataset(ctx, runB, fixture(), { name: "shared", sourceUri: "s3://later/fill" });
     const again = await logDataset(ctx, runB, fixture(), { name: "shared", context: "test" });
@@ -174,7 +150,7 @@ describe.each(trackingBackends())("datasets on $name", (backend) => {
 
   it("fails with RUN_NOT_FOUND, DATASET_NOT_FOUND and DATASET_INVALID", async () => {
     const ctx = await backend.open();
-    const runId = await createRun(ctx);
+    const runId = await seedRun(ctx);
     await expectCode(logDataset(ctx, newId(), fixture(), { name: "x" }), "RUN_NOT_FOUND");
     await expectCode(getDataset(ctx, newId()), "DATASET_NOT_FOUND");
     await expectCode(logDataset(ctx, runId, fixture(), { name: " " }), "DATASET_INVALID");
@@ -189,7 +165,7 @@ describe.each(trackingBackends())("datasets on $name", (backend) => {
   it("keeps workspaces apart", async () => {
     const a = await backend.open();
     const b = await backend.open();
-    const runA = await createRun(a);
+    const runA = await seedRun(a);
     const record = await logDataset(a, runA, fixture(), { name: "private" });
     await expectCode(getDataset(b, record.id), "DATASET_NOT_FOUND");
     await expectCode(getDataset(b, { name: "private", digest: record.digest }), "DATASET_NOT_FOUND");

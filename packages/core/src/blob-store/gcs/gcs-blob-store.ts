@@ -10,10 +10,13 @@ import {
   sha256NotRecorded,
 } from "../blob-errors.js";
 import { emptyStream, readAll, sizeBody } from "../body.js";
+import { bucketLocation } from "../bucket-location.js";
+import { type BucketUriScheme, parseBucketUri } from "../bucket-uri.js";
 import { ContentDigest } from "../content-digest.js";
 import { assertValidKey, assertValidPrefix } from "../key.js";
 import { listLimit } from "../list-limit.js";
 import { byteRange } from "../range.js";
+import { readStoredMetadata, SHA256_METADATA_KEY } from "../sha256-metadata.js";
 import type {
   BlobBody,
   BlobInfo,
@@ -46,8 +49,11 @@ export interface GcsBlobStoreOptions {
   resumableThreshold?: number;
 }
 
-/** Custom-metadata key holding the hex sha256. */
-const SHA256_METADATA = "ballast-sha256";
+const GCS_URI: BucketUriScheme = {
+  protocol: "gs:",
+  name: "GCS",
+  hint: "Use gs://bucket/prefix, optionally with ?endpoint=URL&projectId=ID.",
+};
 
 /**
  * Opens a blob store on Google Cloud Storage (or an emulator such as fake-gcs-server).
@@ -84,30 +90,13 @@ export async function createGcsBlobStore(
  * @throws BallastError `CONFIG_INVALID` when the scheme is not `gs:` or the bucket is missing.
  */
 export function parseGcsUri(uri: string): GcsBlobStoreOptions {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch (error) {
-    throw invalidUri(uri, error);
-  }
-  if (url.protocol !== "gs:" || url.hostname === "") throw invalidUri(uri);
-  const options: GcsBlobStoreOptions = {
-    bucket: url.hostname,
-    prefix: decodeURIComponent(url.pathname.slice(1)),
-  };
-  const endpoint = url.searchParams.get("endpoint");
-  const projectId = url.searchParams.get("projectId");
+  const { bucket, prefix, query } = parseBucketUri(uri, GCS_URI);
+  const options: GcsBlobStoreOptions = { bucket, prefix };
+  const endpoint = query.get("endpoint");
+  const projectId = query.get("projectId");
   if (endpoint) options.apiEndpoint = endpoint;
   if (projectId) options.projectId = projectId;
   return options;
-}
-
-function invalidUri(uri: string, cause?: unknown): BallastError {
-  return new BallastError("CONFIG_INVALID", `Invalid GCS URI ${JSON.stringify(uri)}.`, {
-    cause,
-    hint: "Use gs://bucket/prefix, optionally with ?endpoint=URL&projectId=ID.",
-    details: { uri },
-  });
 }
 
 class GcsBlobStore implements BlobStore {
@@ -119,10 +108,9 @@ class GcsBlobStore implements BlobStore {
   #closed = false;
 
   constructor(options: GcsBlobStoreOptions) {
-    const prefix = (options.prefix ?? "").replace(/^\/+|\/+$/g, "");
-    if (prefix !== "") assertValidKey(prefix);
-    this.#prefix = prefix === "" ? "" : `${prefix}/`;
-    this.uri = `gs://${options.bucket}/${prefix}`;
+    const { uri, keyPrefix } = bucketLocation(GCS_URI.protocol, options.bucket, options.prefix);
+    this.#prefix = keyPrefix;
+    this.uri = uri;
     this.#threshold = options.resumableThreshold ?? 8 * 1024 * 1024;
     const storage =
       options.storage ??
@@ -147,13 +135,11 @@ class GcsBlobStore implements BlobStore {
     try {
       const sized = await sizeBody(body, this.#threshold);
       if (sized.small) {
-        const digest = new ContentDigest();
-        digest.update(sized.bytes);
-        const sha256 = digest.hex();
+        const sha256 = ContentDigest.hexOf(sized.bytes);
         signal?.throwIfAborted();
         await file.save(Buffer.from(sized.bytes.buffer, sized.bytes.byteOffset, sized.bytes.byteLength), {
           resumable: false,
-          metadata: metadata({ [SHA256_METADATA]: sha256 }),
+          metadata: metadata({ [SHA256_METADATA_KEY]: sha256 }),
           ...preconditionOpts,
         });
         return { key, size: sized.bytes.byteLength, sha256 };
@@ -168,7 +154,10 @@ class GcsBlobStore implements BlobStore {
       const generation = file.metadata.generation;
       if (generation !== undefined) {
         await file
-          .setMetadata({ metadata: { [SHA256_METADATA]: result.sha256 } }, { ifGenerationMatch: generation })
+          .setMetadata(
+            { metadata: { [SHA256_METADATA_KEY]: result.sha256 } },
+            { ifGenerationMatch: generation },
+          )
           .catch((error: unknown) => {
             // 412: another writer replaced the object since; its metadata is not ours to touch.
             if (status(error) !== 412) throw sha256NotRecorded(this.uri, key, error);
@@ -220,17 +209,15 @@ class GcsBlobStore implements BlobStore {
       if (status(error) === 404) return undefined;
       throw this.#error(`head "${key}"`, error, key);
     }
-    const { [SHA256_METADATA]: sha256, ...rest } = info.metadata ?? {};
+    const { sha256, metadata } = readStoredMetadata(info.metadata);
     const blob: BlobInfo = {
       key,
       size: Number(info.size ?? 0),
       lastModified: info.updated === undefined ? 0 : Date.parse(info.updated),
     };
-    if (typeof sha256 === "string") blob.sha256 = sha256;
+    if (sha256 !== undefined) blob.sha256 = sha256;
     if (info.contentType !== undefined) blob.contentType = info.contentType;
-    const metadata: Record<string, string> = {};
-    for (const [name, value] of Object.entries(rest)) if (value !== null) metadata[name] = String(value);
-    if (Object.keys(metadata).length > 0) blob.metadata = metadata;
+    if (metadata !== undefined) blob.metadata = metadata;
     return blob;
   }
 

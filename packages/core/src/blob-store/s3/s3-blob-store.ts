@@ -21,10 +21,13 @@ import {
   sha256NotRecorded,
 } from "../blob-errors.js";
 import { emptyStream, readAll, sizeBody } from "../body.js";
+import { bucketLocation } from "../bucket-location.js";
+import { type BucketUriScheme, parseBucketUri } from "../bucket-uri.js";
 import { ContentDigest } from "../content-digest.js";
 import { assertValidKey, assertValidPrefix } from "../key.js";
 import { listLimit } from "../list-limit.js";
 import { byteRange } from "../range.js";
+import { readStoredMetadata, SHA256_METADATA_KEY } from "../sha256-metadata.js";
 import type {
   BlobBody,
   BlobInfo,
@@ -67,8 +70,11 @@ export interface S3BlobStoreOptions {
   queueSize?: number;
 }
 
-/** User-metadata key holding the hex sha256; S3 lowercases metadata keys, so it is lowercase too. */
-const SHA256_METADATA = "ballast-sha256";
+const S3_URI: BucketUriScheme = {
+  protocol: "s3:",
+  name: "S3",
+  hint: "Use s3://bucket/prefix, optionally with ?endpoint=URL&forcePathStyle=true&region=NAME.",
+};
 /** CopyObject refuses sources above 5 GiB; such objects keep their sha256 only in the PutResult. */
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
 const MiB = 1024 * 1024;
@@ -111,33 +117,16 @@ export async function createS3BlobStore(
  * @throws BallastError `CONFIG_INVALID` when the scheme is not `s3:` or the bucket is missing.
  */
 export function parseS3Uri(uri: string): S3BlobStoreOptions {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch (error) {
-    throw invalidUri(uri, error);
-  }
-  if (url.protocol !== "s3:" || url.hostname === "") throw invalidUri(uri);
-  const options: S3BlobStoreOptions = {
-    bucket: url.hostname,
-    prefix: decodeURIComponent(url.pathname.slice(1)),
-  };
-  const endpoint = url.searchParams.get("endpoint");
-  const region = url.searchParams.get("region");
-  const pathStyle = url.searchParams.get("forcePathStyle");
+  const { bucket, prefix, query } = parseBucketUri(uri, S3_URI);
+  const options: S3BlobStoreOptions = { bucket, prefix };
+  const endpoint = query.get("endpoint");
+  const region = query.get("region");
+  const pathStyle = query.get("forcePathStyle");
   if (endpoint) options.endpoint = endpoint;
   if (region) options.region = region;
   if (pathStyle !== null)
     options.forcePathStyle = pathStyle === "" || pathStyle === "true" || pathStyle === "1";
   return options;
-}
-
-function invalidUri(uri: string, cause?: unknown): BallastError {
-  return new BallastError("CONFIG_INVALID", `Invalid S3 URI ${JSON.stringify(uri)}.`, {
-    cause,
-    hint: "Use s3://bucket/prefix, optionally with ?endpoint=URL&forcePathStyle=true&region=NAME.",
-    details: { uri },
-  });
 }
 
 class S3BlobStore implements BlobStore {
@@ -152,11 +141,10 @@ class S3BlobStore implements BlobStore {
   #closed = false;
 
   constructor(options: S3BlobStoreOptions) {
-    const prefix = (options.prefix ?? "").replace(/^\/+|\/+$/g, "");
-    if (prefix !== "") assertValidKey(prefix);
+    const { uri, keyPrefix } = bucketLocation(S3_URI.protocol, options.bucket, options.prefix);
     this.#bucket = options.bucket;
-    this.#prefix = prefix === "" ? "" : `${prefix}/`;
-    this.uri = `s3://${options.bucket}/${prefix}`;
+    this.#prefix = keyPrefix;
+    this.uri = uri;
     this.#partSize = Math.max(options.partSize ?? 8 * MiB, 5 * MiB);
     this.#queueSize = options.queueSize ?? 4;
     this.#ownsClient = options.client === undefined;
@@ -184,14 +172,12 @@ class S3BlobStore implements BlobStore {
     try {
       const sized = await sizeBody(body, this.#partSize);
       if (sized.small) {
-        const digest = new ContentDigest();
-        digest.update(sized.bytes);
-        const sha256 = digest.hex();
+        const sha256 = ContentDigest.hexOf(sized.bytes);
         const command = new PutObjectCommand({
           ...common,
           Body: sized.bytes,
           ContentLength: sized.bytes.byteLength,
-          Metadata: { ...userMetadata, [SHA256_METADATA]: sha256 },
+          Metadata: { ...userMetadata, [SHA256_METADATA_KEY]: sha256 },
         });
         await this.#client.send(command, signal ? { abortSignal: signal } : {});
         return { key, size: sized.bytes.byteLength, sha256 };
@@ -280,7 +266,7 @@ class S3BlobStore implements BlobStore {
       if (status(error) === 404) return undefined;
       throw this.#error(`head "${key}"`, error, key);
     }
-    const { [SHA256_METADATA]: sha256, ...metadata } = output.Metadata ?? {};
+    const { sha256, metadata } = readStoredMetadata(output.Metadata);
     const info: BlobInfo = {
       key,
       size: output.ContentLength ?? 0,
@@ -288,7 +274,7 @@ class S3BlobStore implements BlobStore {
     };
     if (sha256 !== undefined) info.sha256 = sha256;
     if (output.ContentType !== undefined) info.contentType = output.ContentType;
-    if (Object.keys(metadata).length > 0) info.metadata = metadata;
+    if (metadata !== undefined) info.metadata = metadata;
     return info;
   }
 
@@ -358,7 +344,7 @@ class S3BlobStore implements BlobStore {
           // multipart upload's composite CRC32 over as if it covered the whole object, and every
           // later GetObject then fails the SDK's checksum validation.
           ChecksumAlgorithm: "CRC32",
-          Metadata: { ...options.metadata, [SHA256_METADATA]: sha256 },
+          Metadata: { ...options.metadata, [SHA256_METADATA_KEY]: sha256 },
           ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
         }),
       );
