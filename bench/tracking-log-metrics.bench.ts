@@ -45,6 +45,7 @@ async function logAll(run: Run): Promise<void> {
 async function reset(db: MetadataDatabase): Promise<void> {
   await db.query("TRUNCATE tracking_metrics");
   await db.query("TRUNCATE tracking_metric_summaries");
+  await db.query("TRUNCATE tracking_metric_blocks");
 }
 
 function trackerCase(name: string, db: MetadataDatabase, tracker: Tracker): BenchCase {

@@ -52,8 +52,9 @@ function naive(values: readonly unknown[], numeric: boolean, float: boolean) {
   };
   if (numeric && finite.length) {
     const sorted = [...finite].sort((a, b) => (a! < b! ? -1 : a! > b! ? 1 : 0));
-    out.min = Number(sorted[0]);
-    out.max = Number(sorted[sorted.length - 1]);
+    // + 0 turns -0 into 0, as the profile reports it.
+    out.min = Number(sorted[0]) + 0;
+    out.max = Number(sorted[sorted.length - 1]) + 0;
   }
   if (float) out.nonFiniteCount = present.length - finite.length;
   return {
@@ -113,6 +114,25 @@ describe("profileBatches", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("reports -0 as 0 whichever comes first", async () => {
+    for (const values of [[-0, 0], [0, -0], [-0]]) {
+      const table = tableOf(
+        {
+          f: values,
+          i: values.map(() => null),
+          big: values.map(() => null),
+          s: values.map(() => null),
+          t: values.map(() => null),
+          b: values.map(() => null),
+        },
+        [],
+      );
+      const { profile } = await profileBatches(table.schema, table.batches);
+      const column = profile.columns.find((c) => c.name === "f")!;
+      expect(Object.is(column.min, 0) && Object.is(column.max, 0)).toBe(true);
+    }
   });
 
   it("leaves NaN and infinities out of min, max and mean, and counts them", async () => {

@@ -145,7 +145,9 @@ class ColumnAccumulator {
 }
 
 function jsonNumber(value: number | bigint): number | string {
-  if (typeof value === "number") return value;
+  // -0 becomes 0: it is the same value, JSON stores it as 0, and which of the two a column's min or
+  // max shows would otherwise depend on the order the rows came in.
+  if (typeof value === "number") return value === 0 ? 0 : value;
   const asNumber = Number(value);
   return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
 }

@@ -76,6 +76,37 @@ describe("MetricBuffer", () => {
     expect(() => buffer.push(point(9))).toThrow(/closed/);
   });
 
+  it("overlaps two writes, and on a failure puts back only what was not written", async () => {
+    const started: number[] = [];
+    const written: number[] = [];
+    let release: (ok: boolean) => void = () => {};
+    const first = new Promise<boolean>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const buffer = new MetricBuffer({
+      batchSize: 2,
+      maxAttempts: 1,
+      retryDelayMs: 1,
+      maxRetryDelayMs: 1,
+      write: async (rows) => {
+        const call = ++calls;
+        started.push(rows[0]!.step);
+        if (call === 1 && !(await first)) throw new Error("first write failed");
+        written.push(...rows.map((r) => r.step));
+      },
+    });
+    for (let i = 0; i < 4; i++) buffer.push(point(i));
+    await expect.poll(() => started).toEqual([0, 2]);
+    release(false);
+    const error = await buffer.flush().catch((e: unknown) => e);
+    expect(BallastError.isInstance(error, "METRIC_FLUSH_FAILED")).toBe(true);
+    expect(buffer.pendingCount).toBe(2);
+    await buffer.flush();
+    expect(written).toEqual([2, 3, 0, 1]);
+    await buffer.close();
+  });
+
   it("flushes on the interval without an explicit flush", async () => {
     const written: number[] = [];
     const buffer = new MetricBuffer({

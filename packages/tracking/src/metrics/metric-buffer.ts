@@ -37,6 +37,13 @@ export interface MetricBufferOptions extends MetricBufferSettings {
   label?: string;
 }
 
+/**
+ * Batch writes kept in flight at once: the next batch's points go in while the previous one commits
+ * (bench/tracking-log-metrics.bench.ts on PostgreSQL: 1M points in 5.4 s with one write at a time,
+ * 3.3 s with two). writeMetricBatch keeps their effects in logging order.
+ */
+const WRITES_IN_FLIGHT = 2;
+
 interface Waiter {
   /** `written` count that satisfies this waiter (flush), or 0 for a space waiter. */
   target: number;
@@ -48,8 +55,9 @@ interface Waiter {
  * A bounded, background-flushed queue of metric points for one run.
  *
  * `push` is a plain array append. A write starts when a full batch is waiting or when the oldest point
- * has waited `flushIntervalMs`; one write runs at a time, so points reach the database in the order
- * they were logged. A failed write puts its points back at the front and is retried with exponential
+ * has waited `flushIntervalMs`; up to two writes run at once, and `writeMetricBatch` commits them in
+ * the order they were logged (a batch whose predecessor failed is rolled back), so the database holds
+ * a prefix of the logged points. A failed write puts its points back at the front and is retried with exponential
  * backoff; after `maxAttempts` consecutive failures the error is given to `flush()` callers and to
  * loggers waiting for space, while the points stay buffered and the retries go on.
  *
@@ -72,6 +80,9 @@ export class MetricBuffer implements ExitFlushable {
   #pushed = 0;
   #written = 0;
   #writing: Promise<void> | undefined;
+  /** Writes started and not yet settled by `#drain`, oldest first. */
+  #inFlight: { batch: MetricRow[]; result: Promise<{ error: unknown } | undefined> }[] = [];
+  #recovering = false;
   #intervalTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #drainAll = false;
@@ -120,7 +131,7 @@ export class MetricBuffer implements ExitFlushable {
     this.#pushed++;
     if (this.#pending.length >= this.#batchSize) this.#pump();
     else this.#armInterval();
-    if (this.#pending.length < this.#maxBuffered) return undefined;
+    if (this.#buffered() < this.#maxBuffered) return undefined;
     const wait = new Promise<void>((resolve, reject) =>
       this.#spaceWaiters.push({ target: 0, resolve, reject }),
     );
@@ -183,10 +194,17 @@ export class MetricBuffer implements ExitFlushable {
   }
 
   #pump(): void {
-    if (this.#writing || this.#retryTimer) return;
+    if (this.#retryTimer) return;
+    if (this.#writing) {
+      // A full batch arrived while a write runs: start it beside, without waiting for the first.
+      this.#launch();
+      return;
+    }
     this.#writing = this.#drain().finally(() => {
       this.#writing = undefined;
-      if (this.#pending.length > 0 && !this.#retryTimer) {
+      // A write started by `#pump` after the loop had seen no more in flight still needs settling.
+      if (this.#inFlight.length > 0) this.#pump();
+      else if (this.#pending.length > 0 && !this.#retryTimer) {
         if (this.#shouldWrite()) this.#pump();
         else this.#armInterval();
       }
@@ -203,21 +221,54 @@ export class MetricBuffer implements ExitFlushable {
   async #drain(): Promise<void> {
     clearTimeout(this.#intervalTimer);
     this.#intervalTimer = undefined;
-    while (this.#shouldWrite()) {
-      const batch = this.#take();
-      try {
-        await this.#write(batch);
-      } catch (error) {
+    for (;;) {
+      this.#launch();
+      const head = this.#inFlight.shift();
+      if (!head) break;
+      const failed = await head.result;
+      if (failed) {
         // Back at the front, in order: the retry writes exactly what failed, then what came after.
-        this.#pending = batch.concat(this.#pending);
-        this.#onFailure(error);
+        // writeMetricBatch rolls back a batch whose predecessor failed, so the later one normally
+        // comes back too; a write function that let it commit has it counted, not written twice.
+        this.#recovering = true;
+        const back = [head.batch];
+        for (const next of this.#inFlight.splice(0)) {
+          if (await next.result) back.push(next.batch);
+          else this.#written += next.batch.length;
+        }
+        this.#recovering = false;
+        this.#pending = back.flat().concat(this.#pending);
+        this.#onFailure(failed.error);
         return;
       }
       this.#failures = 0;
-      this.#written += batch.length;
+      this.#written += head.batch.length;
       this.#settleWaiters();
     }
     this.#drainAll = false;
+  }
+
+  /**
+   * Points counted against `maxBuffered`: the pending ones plus those of the writes in flight behind
+   * the one `#drain` awaits (already shifted out of `#inFlight`), so overlapping writes hold no more
+   * memory than one write at a time did.
+   */
+  #buffered(): number {
+    let points = this.#pending.length;
+    for (const write of this.#inFlight) points += write.batch.length;
+    return points;
+  }
+
+  /** Starts batch writes while fewer than WRITES_IN_FLIGHT run; `#drain` settles them in order. */
+  #launch(): void {
+    while (!this.#recovering && this.#inFlight.length < WRITES_IN_FLIGHT && this.#shouldWrite()) {
+      const batch = this.#take();
+      const result = this.#write(batch).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      this.#inFlight.push({ batch, result });
+    }
   }
 
   #take(): MetricRow[] {
@@ -240,7 +291,7 @@ export class MetricBuffer implements ExitFlushable {
       }
       this.#flushWaiters = still;
     }
-    if (this.#pending.length < this.#maxBuffered && this.#spaceWaiters.length > 0) {
+    if (this.#buffered() < this.#maxBuffered && this.#spaceWaiters.length > 0) {
       const waiters = this.#spaceWaiters;
       this.#spaceWaiters = [];
       for (const waiter of waiters) waiter.resolve();

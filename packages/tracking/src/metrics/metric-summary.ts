@@ -35,12 +35,25 @@ export function isAtOrAfter(stepA: number, timeA: number, stepB: number, timeB: 
  * touch the same row twice in one statement.
  */
 export function summarizeMetricRows(rows: readonly MetricRow[]): MetricSummary[] {
-  const byKey = new Map<string, MetricSummary>();
+  // run -> key -> summary, so a point costs a lookup by its (interned) key string, not a new string.
+  const byRun = new Map<string, Map<string, MetricSummary>>();
+  let workspaceId: string | undefined;
+  let runId: string | undefined;
+  let byKey: Map<string, MetricSummary> | undefined;
   for (const row of rows) {
-    const id = `${row.workspace_id}\u0000${row.run_id}\u0000${row.key}`;
-    const summary = byKey.get(id);
+    if (row.run_id !== runId || row.workspace_id !== workspaceId || !byKey) {
+      workspaceId = row.workspace_id;
+      runId = row.run_id;
+      const run = `${row.workspace_id}\u0000${row.run_id}`;
+      byKey = byRun.get(run);
+      if (!byKey) {
+        byKey = new Map();
+        byRun.set(run, byKey);
+      }
+    }
+    const summary = byKey.get(row.key);
     if (!summary) {
-      byKey.set(id, {
+      byKey.set(row.key, {
         workspace_id: row.workspace_id,
         run_id: row.run_id,
         key: row.key,
@@ -62,5 +75,5 @@ export function summarizeMetricRows(rows: readonly MetricRow[]): MetricSummary[]
     if (pgLess(summary.max_value, row.value)) summary.max_value = row.value;
     summary.point_count++;
   }
-  return [...byKey.values()];
+  return [...byRun.values()].flatMap((keys) => [...keys.values()]);
 }

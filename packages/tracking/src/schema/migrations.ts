@@ -103,6 +103,25 @@ CREATE TABLE tracking_metric_summaries (
   PRIMARY KEY (workspace_id, run_id, key)
 );
 CREATE INDEX tracking_metric_summaries_key_last ON tracking_metric_summaries (workspace_id, key, last_value) INCLUDE (run_id);
+
+-- A rollup of the points in blocks of BLOCK_STEPS steps (block = floor(step / BLOCK_STEPS), see
+-- src/metrics/metric-block.ts), upserted with the points on every flush. Downsampled histories with
+-- buckets at least a block wide read these rows instead of the points: 1M points are 15.6k blocks.
+-- last_* is the point with the highest (step, timestamp_ms, value).
+CREATE TABLE tracking_metric_blocks (
+  workspace_id text NOT NULL,
+  run_id text NOT NULL,
+  key text NOT NULL,
+  block bigint NOT NULL,
+  min_value double precision NOT NULL,
+  max_value double precision NOT NULL,
+  point_count bigint NOT NULL,
+  first_step bigint NOT NULL,
+  last_step bigint NOT NULL,
+  last_value double precision NOT NULL,
+  last_timestamp_ms bigint NOT NULL,
+  PRIMARY KEY (workspace_id, run_id, key, block)
+);
 `,
     },
     {

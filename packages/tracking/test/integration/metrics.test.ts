@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { MetricRow } from "../../src/metrics/metric-row.js";
+import { writeMetricBatch } from "../../src/metrics/write-metric-batch.js";
 import { createTracker } from "../../src/tracker.js";
 import { trackingBackends } from "../backends.js";
 
@@ -171,6 +173,48 @@ describe.each(trackingBackends())("metrics on $name", (backend) => {
     expect(rows[0]!.max_value).toBeNaN();
     expect(rows[0]!.point_count).toBe(3);
     await tracker.close();
+  });
+
+  it("commits overlapping batch writes of a run in call order, and rolls back one whose predecessor failed", async () => {
+    const ctx = await backend.open();
+    const point = (step: number, value: number, ts = 1000): MetricRow => ({
+      workspace_id: ctx.workspaceId,
+      run_id: "overlap",
+      key: "loss",
+      step,
+      timestamp_ms: ts,
+      value,
+    });
+    const summary = async () =>
+      (
+        await ctx.db.query<{ last_value: number; point_count: number }>(
+          "SELECT last_value, point_count FROM tracking_metric_summaries WHERE workspace_id = $1 AND run_id = 'overlap'",
+          [ctx.workspaceId],
+        )
+      ).rows;
+    const points = async () =>
+      (
+        await ctx.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM tracking_metrics WHERE workspace_id = $1 AND run_id = 'overlap'",
+          [ctx.workspaceId],
+        )
+      ).rows[0]!.n;
+    // The same step and timestamp in both: the later call must win the summary's last, whichever
+    // transaction gets its points in first (the first batch is made slower by being much larger).
+    const first = Array.from({ length: 20_000 }, (_, i) => point(i - 20_000, i, 0)).concat([point(5, 1)]);
+    await Promise.all([writeMetricBatch(ctx.db, first), writeMetricBatch(ctx.db, [point(5, 2)])]);
+    expect(await summary()).toEqual([{ last_value: 2, point_count: 20_002 }]);
+
+    // A failing batch (a step that is no integer) takes the batch after it down too, retryably.
+    const failing = writeMetricBatch(ctx.db, [point(1.5, 3)]);
+    const after = writeMetricBatch(ctx.db, [point(6, 4)]);
+    await expect(failing).rejects.toMatchObject({ code: "DATABASE_ERROR" });
+    await expect(after).rejects.toMatchObject({ code: "DATABASE_ERROR", retryable: true });
+    expect(await points()).toBe(20_002);
+    expect(await summary()).toEqual([{ last_value: 2, point_count: 20_002 }]);
+    // Retried in order, both land once.
+    await writeMetricBatch(ctx.db, [point(6, 4)]);
+    expect(await summary()).toEqual([{ last_value: 4, point_count: 20_003 }]);
   });
 
   it("samples system metrics besides the declared names", async () => {

@@ -1,5 +1,7 @@
 import { BallastError } from "@ballast/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BLOCK_STEPS } from "../../src/metrics/metric-block.js";
+import { writeMetricBatch } from "../../src/metrics/write-metric-batch.js";
 import { RUN_STATUSES } from "../../src/run/run-status.js";
 import { getMetricHistories, getMetricHistory } from "../../src/search/metric-history.js";
 import { loadRunInfos } from "../../src/search/run-info.js";
@@ -217,14 +219,56 @@ describe.each(trackingBackends())("search on $name", (backend) => {
 
   describe("metric history", () => {
     const POINTS = 10_007;
-    // A pseudo-random walk with a repeated step (logged twice), so "last" must pick the later point.
-    const values = Array.from({ length: POINTS }, (_, i) => Math.sin(i * 0.37) * 10 + (i % 13));
+    const NEGATIVE = 200;
+    // A pseudo-random walk over steps -200..10006, plus points that make `last`, min and max subtle:
+    // a step logged again later (the later timestamp wins), steps logged twice in the same
+    // millisecond (the larger value wins, whichever was written first), NaN (above every number, as
+    // PostgreSQL orders it) and infinities.
+    const walk: Point[] = Array.from({ length: POINTS + NEGATIVE }, (_, i) => {
+      const step = i - NEGATIVE;
+      return { step, value: Math.sin(step * 0.37) * 10 + (i % 13), ts: BASE + step };
+    });
+    const special = new Map<number, number>([
+      [300, Number.NaN],
+      [301, Number.POSITIVE_INFINITY],
+      [2000, Number.NEGATIVE_INFINITY],
+      [-77, Number.NaN],
+      [9999, Number.NEGATIVE_INFINITY],
+    ]);
+    for (const p of walk) p.value = special.get(p.step) ?? p.value;
+    // Ties sit at the last step of a block (6399, 6463, 7039), where they decide a block's `last`; the
+    // winner by value is always written first, so a rollup that let the later write win would differ.
+    const extra: Point[] = [
+      { step: 5000, value: -1000, ts: BASE + 999_999 },
+      { step: 6399, value: 1e6, ts: BASE + 6399 },
+      { step: 6463, value: Number.NaN, ts: BASE + 6463 },
+      { step: 7039, value: 1e5, ts: BASE + 7039 },
+      { step: 6400, value: Number.NaN, ts: BASE + 6400 },
+    ];
+    const late: Point[] = [
+      { step: 6399, value: -1e6, ts: BASE + 6399 },
+      { step: 6463, value: 5, ts: BASE + 6463 },
+      { step: 7039, value: -1e5, ts: BASE + 7039 },
+      { step: 6400, value: 5, ts: BASE + 6400 },
+      { step: 10_006, value: 42, ts: BASE + 10_006 },
+    ];
+    const points = [...walk, ...extra, ...late];
+    const LO = -NEGATIVE;
+    const HI = POINTS - 1;
+
+    const row = (p: Point, workspace: string) => ({
+      workspace_id: workspace,
+      run_id: "hist-run",
+      key: "loss",
+      step: p.step,
+      timestamp_ms: p.ts,
+      value: p.value,
+    });
 
     beforeAll(async () => {
-      const id = "hist-run";
       await seedRuns(ctx, [
         {
-          id,
+          id: "hist-run",
           experiment: "alpha",
           name: "history",
           status: "finished",
@@ -233,93 +277,100 @@ describe.each(trackingBackends())("search on $name", (backend) => {
           parentRunId: null,
           params: {},
           tags: {},
-          metrics: { loss: values, other: [1, 2, 3] },
+          metrics: { other: [1, 2, 3] },
         },
       ]);
-      await ctx.db.query(
-        "INSERT INTO tracking_metrics (workspace_id, run_id, key, step, timestamp_ms, value) VALUES ($1, 'hist-run', 'loss', 5000, $2, -1000)",
-        [ctx.workspaceId, BASE + 999_999],
-      );
-      // The other tenant logs the same run id and key: its points must not count.
-      await other.db.query(
-        "INSERT INTO tracking_metrics (workspace_id, run_id, key, step, timestamp_ms, value) VALUES ($1, 'hist-run', 'loss', 3, 0, 1e9)",
-        [other.workspaceId],
-      );
-    });
-
-    /** The independent computation: bucket i holds steps with floor((step - lo) * n / (hi - lo + 1)) = i. */
-    function expectedBuckets(n: number, lo: number, hi: number) {
-      const points = values.map((value, step) => ({ step, value, ts: BASE + step }));
-      points.push({ step: 5000, value: -1000, ts: BASE + 999_999 });
-      const out = new Map<
-        number,
-        {
-          index: number;
-          firstStep: number;
-          lastStep: number;
-          min: number;
-          max: number;
-          last: number;
-          lastTs: number;
-          count: number;
-        }
-      >();
-      for (const p of points) {
-        if (p.step < lo || p.step > hi) continue;
-        const index = Math.floor(((p.step - lo) * n) / (hi - lo + 1));
-        const b = out.get(index);
-        if (!b) {
-          out.set(index, {
-            index,
-            firstStep: p.step,
-            lastStep: p.step,
-            min: p.value,
-            max: p.value,
-            last: p.value,
-            lastTs: p.ts,
-            count: 1,
-          });
-          continue;
-        }
-        b.count++;
-        b.min = Math.min(b.min, p.value);
-        b.max = Math.max(b.max, p.value);
-        b.firstStep = Math.min(b.firstStep, p.step);
-        if (p.step > b.lastStep || (p.step === b.lastStep && p.ts > b.lastTs)) {
-          b.lastStep = p.step;
-          b.last = p.value;
-          b.lastTs = p.ts;
-        }
+      // Logged out of order and in several flushes, as a buffer would: every block is touched by
+      // three batches (steps by residue mod 3, each batch backwards), then the tie-breakers.
+      for (let residue = 0; residue < 3; residue++) {
+        const batch = walk.filter((p) => ((p.step % 3) + 3) % 3 === residue).reverse();
+        await writeMetricBatch(
+          ctx.db,
+          batch.map((p) => row(p, ctx.workspaceId)),
+        );
       }
-      return [...out.values()].sort((a, b) => a.index - b.index).map(({ lastTs: _ts, ...b }) => b);
-    }
-
-    it.each([1, 7, 100, 1000, 20_000])("downsamples into %i buckets like the JS computation", async (n) => {
-      const history = await getMetricHistory(ctx, "hist-run", "loss", { buckets: n });
-      expect(history.steps).toEqual({ min: 0, max: POINTS - 1 });
-      expect(history.buckets).toEqual(expectedBuckets(n, 0, POINTS - 1));
+      await writeMetricBatch(
+        ctx.db,
+        extra.map((p) => row(p, ctx.workspaceId)),
+      );
+      await writeMetricBatch(
+        ctx.db,
+        late.map((p) => row(p, ctx.workspaceId)),
+      );
+      // The other tenant logs the same run id and key: its points and blocks must not count.
+      await writeMetricBatch(other.db, [row({ step: 3, value: 1e9, ts: 0 }, other.workspaceId)]);
     });
 
-    it("downsamples within a step range", async () => {
-      const history = await getMetricHistory(ctx, "hist-run", "loss", {
-        buckets: 10,
-        stepRange: { min: 4990, max: 5100 },
-      });
-      expect(history.steps).toEqual({ min: 4990, max: 5100 });
-      expect(history.buckets).toEqual(expectedBuckets(10, 4990, 5100));
+    it("keeps the block rollup equal to an aggregation of its points", async () => {
+      const { rows } = await ctx.db.query<Record<string, number>>(
+        `SELECT block, min_value, max_value, point_count, first_step, last_step, last_value, last_timestamp_ms
+           FROM tracking_metric_blocks WHERE workspace_id = $1 AND run_id = 'hist-run' AND key = 'loss' ORDER BY block`,
+        [ctx.workspaceId],
+      );
+      const byBlock = new Map<number, Point[]>();
+      for (const p of points) {
+        const block = Math.floor(p.step / BLOCK_STEPS);
+        byBlock.set(block, [...(byBlock.get(block) ?? []), p]);
+      }
+      const expected = [...byBlock.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([block, list]) => {
+          const a = aggregate(list);
+          return {
+            block,
+            min_value: a.min,
+            max_value: a.max,
+            point_count: a.count,
+            first_step: a.firstStep,
+            last_step: a.lastStep,
+            last_value: a.last,
+            last_timestamp_ms: a.lastTs,
+          };
+        });
+      expect(rows).toEqual(expected);
+    });
+
+    // n = 1, 7, 100, 150: buckets of 64 steps or more, read from blocks with edges at multiples of 64;
+    // 1,000 and 20,000: narrower, read from the points.
+    it.each([1, 7, 100, 150, 1000, 20_000])(
+      "downsamples into %i buckets like the JS computation",
+      async (n) => {
+        const history = await getMetricHistory(ctx, "hist-run", "loss", { buckets: n });
+        expect(history.steps).toEqual({ min: LO, max: HI });
+        expect(history.buckets).toEqual(expectedBuckets(points, n));
+      },
+    );
+
+    it.each([
+      { buckets: 10, stepRange: { min: 4990, max: 5100 } },
+      { buckets: 1, stepRange: { min: 4990, max: 5100 } },
+      { buckets: 5, stepRange: { min: 1000, max: 9000 } },
+      { buckets: 3, stepRange: { min: -150, max: 7000 } },
+      { buckets: 4, stepRange: { min: 6400 } },
+      { buckets: 4, stepRange: { max: 6399 } },
+      { buckets: 1, stepRange: { min: 10, max: 100 } },
+      { buckets: 2, stepRange: { min: 64, max: 191 } },
+    ])("downsamples within $stepRange into $buckets buckets", async (options) => {
+      const history = await getMetricHistory(ctx, "hist-run", "loss", options);
+      const min = options.stepRange.min ?? Number.MIN_SAFE_INTEGER;
+      const max = options.stepRange.max ?? Number.MAX_SAFE_INTEGER;
+      const inRange = points.filter((p) => p.step >= min && p.step <= max);
+      const steps = inRange.map((p) => p.step);
+      expect(history.steps).toEqual({ min: Math.min(...steps), max: Math.max(...steps) });
+      expect(history.buckets).toEqual(expectedBuckets(inRange, options.buckets));
     });
 
     it("returns raw points in step order, capped, and compares several runs in one call", async () => {
       const capped = await getMetricHistory(ctx, "hist-run", "loss", { stepRange: { min: 4999, max: 5001 } });
       expect(capped.points.map((p) => [p.step, p.value])).toEqual([
-        [4999, values[4999]],
-        [5000, values[5000]],
+        [4999, walk[4999 + NEGATIVE]!.value],
+        [5000, walk[5000 + NEGATIVE]!.value],
         [5000, -1000],
-        [5001, values[5001]],
+        [5001, walk[5001 + NEGATIVE]!.value],
       ]);
       expect(capped.truncated).toBe(false);
       const truncated = await getMetricHistory(ctx, "hist-run", "loss", { maxPoints: 3 });
-      expect(truncated.points.map((p) => p.step)).toEqual([0, 1, 2]);
+      expect(truncated.points.map((p) => p.step)).toEqual([-200, -199, -198]);
       expect(truncated.truncated).toBe(true);
       const many = await getMetricHistories(ctx, ["run-002", "missing", "run-001"], "loss", {});
       expect(many.map((h) => h.points.map((p) => p.value))).toEqual([[], [], [2, 0.5]]);
@@ -333,5 +384,80 @@ describe.each(trackingBackends())("search on $name", (backend) => {
         code: "VALIDATION_FAILED",
       });
     });
+
+    it("takes the points path for one run and the blocks path for another in one call", async () => {
+      const [short, long] = await getMetricHistories(ctx, ["run-001", "hist-run"], "loss", { buckets: 2 });
+      expect(short!.buckets.map((b) => [b.index, b.count, b.last])).toEqual([
+        [0, 1, 2],
+        [1, 1, 0.5],
+      ]);
+      expect(long!.buckets).toEqual(expectedBuckets(points, 2));
+    });
   });
 });
+
+interface Point {
+  step: number;
+  value: number;
+  ts: number;
+}
+
+/** PostgreSQL's order of double precision: NaN above every number. */
+function pgOrder(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number(Number.isNaN(a)) - Number(Number.isNaN(b));
+  return a - b || 0;
+}
+
+/**
+ * The naive aggregate of a list of points, by sorting: min and max in PostgreSQL's order, and `last`
+ * the greatest by (step, timestamp, value).
+ */
+function aggregate(list: readonly Point[]) {
+  const values = list.map((p) => p.value).sort(pgOrder);
+  const byOrder = [...list].sort((a, b) => a.step - b.step || a.ts - b.ts || pgOrder(a.value, b.value));
+  const last = byOrder[byOrder.length - 1]!;
+  return {
+    min: values[0]!,
+    max: values[values.length - 1]!,
+    count: list.length,
+    firstStep: byOrder[0]!.step,
+    lastStep: last.step,
+    last: last.value,
+    lastTs: last.ts,
+  };
+}
+
+/**
+ * The independent computation of a downsampled history, from the raw points in range. With buckets
+ * at least BLOCK_STEPS wide, bucket edges snap to blocks: bucket i of n holds the steps whose block
+ * floor(step / B) satisfies floor((block - floor(lo / B)) * n / (floor(hi / B) - floor(lo / B) + 1)) = i;
+ * narrower, it holds the steps with floor((step - lo) * n / (hi - lo + 1)) = i.
+ */
+function expectedBuckets(inRange: readonly Point[], n: number) {
+  const lo = Math.min(...inRange.map((p) => p.step));
+  const hi = Math.max(...inRange.map((p) => p.step));
+  const byBlocks = hi - lo + 1 >= n * BLOCK_STEPS;
+  const blockLo = Math.floor(lo / BLOCK_STEPS);
+  const blocks = Math.floor(hi / BLOCK_STEPS) - blockLo + 1;
+  const groups = new Map<number, Point[]>();
+  for (const p of inRange) {
+    const index = byBlocks
+      ? Math.floor(((Math.floor(p.step / BLOCK_STEPS) - blockLo) * n) / blocks)
+      : Math.floor(((p.step - lo) * n) / (hi - lo + 1));
+    groups.set(index, [...(groups.get(index) ?? []), p]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, list]) => {
+      const { lastTs: _ts, ...a } = aggregate(list);
+      return {
+        index,
+        firstStep: a.firstStep,
+        lastStep: a.lastStep,
+        min: a.min,
+        max: a.max,
+        last: a.last,
+        count: a.count,
+      };
+    });
+}
