@@ -14,7 +14,8 @@ import { writeMetricBatch } from "../packages/tracking/src/metrics/write-metric-
 import { trackingMigrations } from "../packages/tracking/src/schema/migrations.js";
 import { getMetricHistory } from "../packages/tracking/src/search/metric-history.js";
 import type { TrackingContext } from "../packages/tracking/src/tracking-context.js";
-import { type BenchCase, type CaseResult, runBench } from "./harness.js";
+import { type BenchCase, runBench } from "./harness.js";
+import { printPercentiles } from "./percentiles.js";
 
 const POINTS = Number(process.env.BALLAST_BENCH_POINTS ?? 1_000_000);
 const BUCKETS = 1000;
@@ -66,19 +67,6 @@ SELECT g.bucket::int4 AS index, g.first_step::int4 AS "firstStep", g.last_step::
  ORDER BY g.bucket`;
 
 type Query = (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function printPercentiles(results: CaseResult[]): void {
-  for (const r of results) {
-    console.log(
-      `${r.name}: p50 ${percentile(r.samplesMs, 50).toFixed(1)} ms, p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms`,
-    );
-  }
-}
 
 async function cases(label: string, db: MetadataDatabase, raw: Query): Promise<BenchCase[]> {
   const ctx = { db, workspaceId: WORKSPACE } as unknown as TrackingContext;

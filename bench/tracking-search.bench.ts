@@ -12,7 +12,8 @@ import pg from "pg";
 import { trackingMigrations } from "../packages/tracking/src/schema/migrations.js";
 import { searchRuns } from "../packages/tracking/src/search/search-runs.js";
 import type { TrackingContext } from "../packages/tracking/src/tracking-context.js";
-import { type BenchCase, type CaseResult, runBench } from "./harness.js";
+import { type BenchCase, runBench } from "./harness.js";
+import { printPercentiles } from "./percentiles.js";
 
 const RUNS = Number(process.env.BALLAST_BENCH_RUNS ?? 100_000);
 const ITERATIONS = 30;
@@ -166,19 +167,6 @@ async function rawSearch(query: Query): Promise<void> {
   const { rows } = await query(RAW_PAGE, [WORKSPACE]);
   const ids = rows.slice(0, 100).map((row) => row.id as string);
   await Promise.all(RAW_LOADS.map((sql) => query(sql, [WORKSPACE, ids])));
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function printPercentiles(results: CaseResult[]): void {
-  for (const r of results) {
-    console.log(
-      `${r.name}: p50 ${percentile(r.samplesMs, 50).toFixed(1)} ms, p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms`,
-    );
-  }
 }
 
 async function searchCases(label: string, db: MetadataDatabase, raw: Query): Promise<BenchCase[]> {
