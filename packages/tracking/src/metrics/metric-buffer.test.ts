@@ -127,4 +127,52 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs(3, 100, 1000, () => 1)).toBe(400);
     expect(retryDelayMs(10, 100, 1000, () => 1)).toBe(1000);
   });
+
+  it("never has more than two writes in flight, and starts none behind a failed one", async () => {
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    const committed: number[] = [];
+    const buffer = new MetricBuffer({
+      batchSize: 10,
+      maxAttempts: 5,
+      retryDelayMs: 1,
+      flushIntervalMs: 60_000,
+      write: async (rows) => {
+        calls++;
+        running++;
+        most = Math.max(most, running);
+        const call = calls;
+        // The second write fails at once (a connection error), the first commits later.
+        await new Promise((resolve) => setTimeout(resolve, call === 2 ? 0 : 20));
+        running--;
+        if (call === 2) throw new Error("transient");
+        committed.push(...rows.map((r) => r.step));
+      },
+    });
+    for (let i = 0; i < 60; i++) buffer.push(point(i));
+    await buffer.flush();
+    expect(most).toBeLessThanOrEqual(2);
+    // Committed in logging order with no gap: the failed batch was retried before any later one.
+    expect(committed).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    await buffer.close();
+  });
+
+  it("an explicit flush retries at once instead of waiting out the backoff", async () => {
+    let failures = 1;
+    const buffer = new MetricBuffer({
+      batchSize: 100,
+      retryDelayMs: 3_600_000,
+      maxRetryDelayMs: 3_600_000,
+      flushIntervalMs: 1,
+      write: async () => {
+        if (failures-- > 0) throw new Error("transient");
+      },
+    });
+    buffer.push(point(0));
+    // Let the background write fail and arm its hour-long retry timer.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await buffer.flush(); // would hang for an hour (or exit with the point lost) before the fix
+    await buffer.close();
+  });
 });

@@ -81,7 +81,8 @@ export class MetricBuffer implements ExitFlushable {
   #written = 0;
   #writing: Promise<void> | undefined;
   /** Writes started and not yet settled by `#drain`, oldest first. */
-  #inFlight: { batch: MetricRow[]; result: Promise<{ error: unknown } | undefined> }[] = [];
+  /** Writes started and not yet settled by `#drain`, oldest first; `failed` is set the moment one fails. */
+  #inFlight: { batch: MetricRow[]; result: Promise<{ error: unknown } | undefined>; failed: boolean }[] = [];
   #recovering = false;
   #intervalTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -150,11 +151,13 @@ export class MetricBuffer implements ExitFlushable {
     const target = this.#pushed;
     if (this.#written >= target) return Promise.resolve();
     const done = new Promise<void>((resolve, reject) => this.#flushWaiters.push({ target, resolve, reject }));
-    if (this.#failures >= this.#maxAttempts && this.#retryTimer) {
+    // An explicit flush (end(), close(), the exit hook) retries now instead of waiting out the
+    // backoff: at exit the unref'd retry timer would never fire and the points would be lost.
+    if (this.#retryTimer) {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = undefined;
-      this.#failures = 0;
     }
+    if (this.#failures >= this.#maxAttempts) this.#failures = 0;
     this.#pump();
     return done;
   }
@@ -223,9 +226,12 @@ export class MetricBuffer implements ExitFlushable {
     this.#intervalTimer = undefined;
     for (;;) {
       this.#launch();
-      const head = this.#inFlight.shift();
+      // The awaited write stays in #inFlight until it settles, so it counts against the limit of
+      // writes in flight and against maxBuffered.
+      const head = this.#inFlight[0];
       if (!head) break;
       const failed = await head.result;
+      this.#inFlight.shift();
       if (failed) {
         // Back at the front, in order: the retry writes exactly what failed, then what came after.
         // writeMetricBatch rolls back a batch whose predecessor failed, so the later one normally
@@ -248,11 +254,7 @@ export class MetricBuffer implements ExitFlushable {
     this.#drainAll = false;
   }
 
-  /**
-   * Points counted against `maxBuffered`: the pending ones plus those of the writes in flight behind
-   * the one `#drain` awaits (already shifted out of `#inFlight`), so overlapping writes hold no more
-   * memory than one write at a time did.
-   */
+  /** Points counted against `maxBuffered`: the pending ones plus those of every write in flight. */
   #buffered(): number {
     let points = this.#pending.length;
     for (const write of this.#inFlight) points += write.batch.length;
@@ -261,13 +263,28 @@ export class MetricBuffer implements ExitFlushable {
 
   /** Starts batch writes while fewer than WRITES_IN_FLIGHT run; `#drain` settles them in order. */
   #launch(): void {
-    while (!this.#recovering && this.#inFlight.length < WRITES_IN_FLIGHT && this.#shouldWrite()) {
+    // Nothing new starts behind a failed write: it must be retried first, or a later batch could
+    // commit ahead of it and leave a gap in what the database holds.
+    while (
+      !this.#recovering &&
+      this.#inFlight.length < WRITES_IN_FLIGHT &&
+      !this.#inFlight.some((write) => write.failed) &&
+      this.#shouldWrite()
+    ) {
       const batch = this.#take();
-      const result = this.#write(batch).then(
+      const write = {
+        batch,
+        result: Promise.resolve<{ error: unknown } | undefined>(undefined),
+        failed: false,
+      };
+      write.result = this.#write(batch).then(
         () => undefined,
-        (error: unknown) => ({ error }),
+        (error: unknown) => {
+          write.failed = true;
+          return { error };
+        },
       );
-      this.#inFlight.push({ batch, result });
+      this.#inFlight.push(write);
     }
   }
 
@@ -327,7 +344,9 @@ export class MetricBuffer implements ExitFlushable {
       this.#drainAll = true;
       this.#pump();
     }, delay);
-    this.#retryTimer.unref();
+    // Background retries never keep a finished program alive, but a caller awaiting flush() (end(),
+    // close()) is owed an answer, so then the timer holds the process open.
+    if (this.#flushWaiters.length === 0) this.#retryTimer.unref();
   }
 }
 

@@ -62,9 +62,11 @@ export async function recoverStaleRuns(
     if (!verdict) continue;
     const closed = await db.transaction(async (tx) => {
       const update = await tx.query(
+        // heartbeat_at must still be the value judged: a heartbeat that landed since then means the
+        // owner is alive, and the run is left alone.
         `UPDATE tracking_runs SET status = $3, end_time = $4
-         WHERE workspace_id = $1 AND id = $2 AND status = 'running'`,
-        [workspaceId, row.id, verdict.status, new Date(now)],
+         WHERE workspace_id = $1 AND id = $2 AND status = 'running' AND heartbeat_at = $5`,
+        [workspaceId, row.id, verdict.status, new Date(now), row.heartbeat_at],
       );
       if (update.rowCount === 0) return false;
       await tx.query(
