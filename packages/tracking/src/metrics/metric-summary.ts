@@ -31,8 +31,8 @@ export function isAtOrAfter(stepA: number, timeA: number, stepB: number, timeB: 
 /**
  * Aggregates one batch of points into one summary per (workspace, run, key): the last point by step
  * then timestamp (a later point in the batch wins a tie, matching the upsert's `>=`), min, max and
- * count. One row per key is also what `INSERT ... ON CONFLICT DO UPDATE` needs, since it refuses to
- * touch the same row twice in one statement.
+ * count, sorted by run and key. One row per key is also what `INSERT ... ON CONFLICT DO UPDATE` needs,
+ * since it refuses to touch the same row twice in one statement.
  */
 export function summarizeMetricRows(rows: readonly MetricRow[]): MetricSummary[] {
   // run -> key -> summary, so a point costs a lookup by its (interned) key string, not a new string.
@@ -75,5 +75,10 @@ export function summarizeMetricRows(rows: readonly MetricRow[]): MetricSummary[]
     if (pgLess(summary.max_value, row.value)) summary.max_value = row.value;
     summary.point_count++;
   }
-  return [...byRun.values()].flatMap((keys) => [...keys.values()]);
+  // Sorted by run and key, as the block rows are, so two overlapping batch writes lock summary rows
+  // in the same order and wait for each other instead of deadlocking.
+  return [...byRun.keys()].sort().flatMap((run) => {
+    const keys = byRun.get(run)!;
+    return [...keys.keys()].sort().map((key) => keys.get(key)!);
+  });
 }
