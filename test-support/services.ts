@@ -8,7 +8,11 @@ export type ServiceVariable =
   | "BALLAST_TEST_REDIS_URL"
   | "BALLAST_TEST_KAFKA_BROKERS"
   | "BALLAST_TEST_S3_ENDPOINT"
-  | "BALLAST_TEST_GCS_ENDPOINT";
+  | "BALLAST_TEST_GCS_ENDPOINT"
+  /** A python with pinned SciPy: `bash scripts/ci/scipy-env.sh` prints it. */
+  | "BALLAST_TEST_SCIPY_PYTHON"
+  /** A Chromium binary for the report test (Debian: `chromium`). */
+  | "BALLAST_TEST_CHROMIUM";
 
 /** Returns the service's address, or undefined (after printing why) when the suite should skip. */
 export function serviceUrl(variable: ServiceVariable, service: string): string | undefined {
