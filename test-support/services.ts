@@ -6,6 +6,8 @@
 export type ServiceVariable =
   | "BALLAST_TEST_POSTGRES_URL"
   | "BALLAST_TEST_REDIS_URL"
+  /** Redis Cluster seed nodes, `host:port,host:port`. */
+  | "BALLAST_TEST_REDIS_CLUSTER_NODES"
   | "BALLAST_TEST_KAFKA_BROKERS"
   | "BALLAST_TEST_S3_ENDPOINT"
   | "BALLAST_TEST_GCS_ENDPOINT"

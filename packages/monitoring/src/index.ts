@@ -1,1 +1,9 @@
-export {};
+export * from "./alerts/index.js";
+export * from "./drift/index.js";
+export * from "./monitor/index.js";
+export * from "./performance/index.js";
+export * from "./profile/index.js";
+export * from "./quality/index.js";
+export * from "./report/index.js";
+export * from "./sketches/index.js";
+export * from "./stats/index.js";

@@ -1,0 +1,1 @@
+export { type RenderReportOptions, renderReport, renderReportFragment } from "./render-report.js";
