@@ -1,5 +1,6 @@
 export * from "./arrow/index.js";
 export * from "./blob-store/index.js";
+export { crc32 } from "./checksum/crc32.js";
 export * from "./config/index.js";
 export * from "./errors/index.js";
 export * from "./event-stream/index.js";

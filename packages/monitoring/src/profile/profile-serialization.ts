@@ -1,7 +1,6 @@
-import { logicalTypeSchema } from "@ballast/core";
+import { crc32, logicalTypeSchema } from "@ballast/core";
 import { ByteReader } from "../sketches/byte-reader.js";
 import { ByteWriter } from "../sketches/byte-writer.js";
-import { crc32 } from "../sketches/crc32.js";
 import { HyperLogLog } from "../sketches/hyperloglog.js";
 import { KllSketch } from "../sketches/kll-sketch.js";
 import { SpaceSaving } from "../sketches/space-saving.js";
@@ -60,7 +59,7 @@ export function serializeProfile(profile: DatasetProfile): Uint8Array {
 }
 
 function checksum(bytes: Uint8Array): number {
-  return crc32(bytes, HEADER_BYTES, bytes.length, crc32(bytes, 0, 12));
+  return crc32(bytes.subarray(HEADER_BYTES), crc32(bytes.subarray(0, 12)));
 }
 
 function writeNullable(writer: ByteWriter, value: number | null): void {

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
+import { crc32 } from "../../checksum/crc32.js";
 import { BallastError } from "../../errors/index.js";
-import { crc32 } from "./crc32.js";
 
 /**
  * Binary framing of the embedded log: one frame per partition per `append` call, holding that call's

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { onlineStoreContract } from "../contract.js";
 import { serializeEntityKey } from "../entity-key.js";
-import { crc32, crc32Portable } from "./crc32.js";
 import { createEmbeddedOnlineStore } from "./embedded-online-store.js";
 
 const root = mkdtempSync(join(tmpdir(), "ballast-online-embedded-"));
@@ -181,14 +180,5 @@ describe("embedded online store on disk", () => {
     first[1] = 9;
     const second = (await store.read([{ view, features: bytes, entityKeys: [key(1)] }]))[0]![0]!.values[0];
     expect(second).toEqual(new Uint8Array([1, 2, 3]));
-  });
-});
-
-describe("crc32", () => {
-  it("gives the standard check value, natively and portably", () => {
-    // "123456789" -> 0xCBF43926 is the published CRC-32/ISO-HDLC check value.
-    const check = new TextEncoder().encode("123456789");
-    expect(crc32(check)).toBe(0xcbf43926);
-    expect(crc32Portable(check)).toBe(0xcbf43926);
   });
 });

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { crc32 } from "./crc32.js";
+import { crc32 } from "@ballast/core";
 
 /** Bytes before each payload: its length and its CRC-32, both unsigned 32-bit big-endian. */
 export const FRAME_HEADER_BYTES = 8;
