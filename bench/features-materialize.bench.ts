@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Float64, Int64, Table, TimestampMillisecond, vectorFromArray } from "apache-arrow";
+import { Int64, makeVector, Table, TimestampMillisecond, type Vector, vectorFromArray } from "apache-arrow";
 import { Redis } from "ioredis";
 import { createLocalBlobStore } from "../packages/core/src/blob-store/local/local-blob-store.js";
 import { createPGliteDatabase } from "../packages/core/src/metadata-db/pglite/pglite-database.js";
@@ -56,7 +56,7 @@ async function generate(): Promise<void> {
     const from = file * perFile;
     const to = Math.min(ENTITIES, from + perFile);
     const ids = Array.from({ length: to - from }, (_, i) => BigInt(from + i));
-    const columns: Record<string, ReturnType<typeof vectorFromArray>> = {
+    const columns: Record<string, Vector> = {
       driver_id: vectorFromArray(ids, new Int64()),
       event_ts: vectorFromArray(
         ids.map((_, i) => BASE + (from + i) * STEP_MS),
@@ -66,7 +66,7 @@ async function generate(): Promise<void> {
     for (let f = 0; f < FEATURES; f++) {
       const values = new Float64Array(to - from);
       for (let i = 0; i < values.length; i++) values[i] = value(from + i, f);
-      columns[featureNames[f]!] = vectorFromArray(values, new Float64());
+      columns[featureNames[f]!] = makeVector(values);
     }
     await writeParquet(store, `source/part-${String(file).padStart(2, "0")}.parquet`, new Table(columns));
   }
