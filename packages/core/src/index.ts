@@ -5,6 +5,7 @@ export * from "./config/index.js";
 export * from "./errors/index.js";
 export * from "./event-stream/index.js";
 export { idTimestamp, isId, newId } from "./ids/id.js";
+export * from "./lock/index.js";
 export { type Logger, silentLogger } from "./logger/logger.js";
 export * from "./metadata-db/index.js";
 export * from "./parquet/index.js";

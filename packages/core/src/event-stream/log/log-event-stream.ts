@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { BallastError } from "../../errors/index.js";
+import { acquireLockFile, describeLockOwner, type HeldLock } from "../../lock/lock-file.js";
 import { toEventTime } from "../event-time.js";
 import { toBytes } from "../partitioner.js";
 import { assertTopicName } from "../topic-name.js";
@@ -15,7 +16,6 @@ import type {
   TopicInfo,
 } from "../types.js";
 import { GroupOffsets } from "./group-offsets.js";
-import { acquireLock } from "./lock-file.js";
 import { LogConsumer } from "./log-consumer.js";
 import { PartitionLog } from "./partition-log.js";
 import {
@@ -119,18 +119,18 @@ class LogEventStream implements EventStream {
   readonly #topics = new Map<string, Promise<TopicLog>>();
   readonly #consumers = new Set<LogConsumer>();
   readonly #activeGroups = new Set<string>();
-  #release: (() => Promise<void>) | undefined;
+  #lock: HeldLock | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #syncError: unknown;
   #closed = false;
 
-  constructor(options: LogEventStreamOptions, release: (() => Promise<void>) | undefined) {
+  constructor(options: LogEventStreamOptions, lock: HeldLock | undefined) {
     this.#root = resolve(options.path);
     this.uri = `log://${this.#root}`;
     this.#options = options;
     this.#fsync = options.fsync ?? "interval";
     this.#offsets = new GroupOffsets(join(this.#root, "groups"), this.#fsync === "always");
-    this.#release = release;
+    this.#lock = lock;
     if (this.#fsync === "interval" && !options.readOnly) {
       this.#timer = setInterval(() => void this.#syncAll(), options.fsyncIntervalMs ?? 1000);
       this.#timer.unref();
@@ -401,8 +401,8 @@ class LogEventStream implements EventStream {
         await partition.close();
       }
     }
-    await this.#release?.();
-    this.#release = undefined;
+    await this.#lock?.release();
+    this.#lock = undefined;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -422,10 +422,17 @@ class LogEventStream implements EventStream {
  */
 export async function createLogEventStream(options: LogEventStreamOptions): Promise<EventStream> {
   const root = resolve(options.path);
-  let release: (() => Promise<void>) | undefined;
+  let lock: HeldLock | undefined;
   if (!options.readOnly) {
     await mkdir(root, { recursive: true });
-    release = await acquireLock(join(root, "LOCK"));
+    lock = await acquireLockFile(join(root, "LOCK"), {
+      onHeld: (owner, path) =>
+        new BallastError("STREAM_LOCKED", `The event log is locked by ${describeLockOwner(owner)}.`, {
+          hint: `Close the other stream, or open this one with { readOnly: true }. If its owner is gone for sure, delete ${path}.`,
+          retryable: true,
+          details: { path, ...(owner ? { owner } : {}) },
+        }),
+    });
   }
-  return new LogEventStream(options, release);
+  return new LogEventStream(options, lock);
 }

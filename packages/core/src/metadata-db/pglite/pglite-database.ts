@@ -1,13 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { BallastError } from "../../errors/ballast-error.js";
+import { acquireLockFile, describeLockOwner, type HeldLock } from "../../lock/lock-file.js";
 import { toDatabaseError } from "../database-error.js";
 import type { DatabaseDriver, DriverResult, LeasedConnection } from "../driver.js";
 import { DriverDatabase } from "../driver-database.js";
 import { Mutex } from "../mutex.js";
 import type { MetadataDatabase, SqlValue } from "../types.js";
 import { decodeDate, decodeInt8, decodeTimestampWithoutTimeZone, PG_OID } from "../value-decoders.js";
-import { acquireLockFile, type HeldLock } from "./lock-file.js";
 
 /** Options of {@link createPGliteDatabase}. */
 export interface PGliteDatabaseOptions {
@@ -99,7 +100,19 @@ export async function createPGliteDatabase(options: PGliteDatabaseOptions = {}):
   if (options.dataDir !== undefined) {
     dataDir = resolve(options.dataDir);
     await mkdir(dirname(dataDir), { recursive: true });
-    lock = await acquireLockFile(`${dataDir}.lock`, dataDir);
+    const directory = dataDir;
+    lock = await acquireLockFile(`${directory}.lock`, {
+      // PGlite does not stop a second engine from opening the directory, and two engines corrupt it.
+      onHeld: (owner, path) =>
+        new BallastError(
+          "DATABASE_LOCKED",
+          `The PGlite database at ${directory} is already open by ${describeLockOwner(owner)}. PGlite allows one process per data directory.`,
+          {
+            hint: `Close the other process or database first, or use a PostgreSQL server (postgres://) when several processes share metadata. If no process is using it, delete ${path}.`,
+            details: { dataDir: directory, lockFile: path, ...(owner ? { owner } : {}) },
+          },
+        ),
+    });
   }
   try {
     const pg = await PGlite.create({

@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { LogicalType } from "@ballast/core";
+import { acquireLockFile, describeLockOwner, type HeldLock, type LogicalType } from "@ballast/core";
 import { OnlineStoreError } from "../online-store-error.js";
 import {
   checkViewRef,
@@ -21,7 +21,6 @@ import type {
 } from "../types.js";
 import { decodeValue, encodeValue } from "../value-codec.js";
 import { encodeFrame, scanFrames } from "./frame.js";
-import { acquireLock } from "./lock-file.js";
 
 /** Options of {@link createEmbeddedOnlineStore}. */
 export interface EmbeddedOnlineStoreOptions {
@@ -120,7 +119,7 @@ class EmbeddedStore implements EmbeddedOnlineStore {
   private log: FileHandle | undefined;
   private logBytes = 0;
   private generation = 0;
-  private release: (() => Promise<void>) | undefined;
+  private lock: HeldLock | undefined;
   private readonly now: () => number;
   private readonly compactAfterBytes: number;
   private readonly syncWrites: boolean;
@@ -137,7 +136,18 @@ class EmbeddedStore implements EmbeddedOnlineStore {
     const dir = this.dir;
     if (!dir) return;
     await mkdir(dir, { recursive: true });
-    this.release = await acquireLock(join(dir, "LOCK"));
+    this.lock = await acquireLockFile(join(dir, "LOCK"), {
+      onHeld: (owner, path) =>
+        new OnlineStoreError(
+          "ONLINE_STORE_LOCKED",
+          `The embedded online store is locked by ${describeLockOwner(owner)}.`,
+          {
+            hint: `Close the other store (one writer per directory), or remove ${path} if that process is gone.`,
+            retryable: true,
+            details: { path },
+          },
+        ),
+    });
     try {
       const snapshot = await readFile(join(dir, SNAPSHOT)).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return undefined;
@@ -178,7 +188,7 @@ class EmbeddedStore implements EmbeddedOnlineStore {
       }
     } catch (error) {
       await this.log?.close().catch(() => undefined);
-      await this.release();
+      await this.lock.release();
       throw error;
     }
   }
@@ -508,7 +518,8 @@ class EmbeddedStore implements EmbeddedOnlineStore {
         await log.close();
       }
     }
-    await this.release?.();
+    await this.lock?.release();
+    this.lock = undefined;
     this.views.clear();
   }
 

@@ -1,0 +1,7 @@
+export {
+  type AcquireLockFileOptions,
+  acquireLockFile,
+  describeLockOwner,
+  type HeldLock,
+  type LockOwner,
+} from "./lock-file.js";
