@@ -3,85 +3,29 @@
  * built entry (run `npx turbo run build --filter=@ballast/features` first) in a child process where
  * ioredis is unresolvable, exactly as for a user who did not install it.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { withoutPeers } from "../../../test-support/without-peers.js";
 
-const PEERS = String.raw`^(ioredis|ioredis\/.*)$`;
-const packageDir = join(import.meta.dirname, "..");
-let hooksDir: string;
-
-beforeAll(() => {
-  hooksDir = mkdtempSync(join(tmpdir(), "ballast-features-peers-"));
-  writeFileSync(
-    join(hooksDir, "hooks.mjs"),
-    `const peers = new RegExp(${JSON.stringify(PEERS)});
-export async function resolve(specifier, context, next) {
-  if (peers.test(specifier)) {
-    const error = new Error("Cannot find package '" + specifier + "'");
-    error.code = "ERR_MODULE_NOT_FOUND";
-    throw error;
-  }
-  return next(specifier, context);
-}`,
-  );
-  writeFileSync(
-    join(hooksDir, "register.mjs"),
-    `import { register } from "node:module"; register(${JSON.stringify(`file://${join(hooksDir, "hooks.mjs")}`)});`,
-  );
-  writeFileSync(
-    join(hooksDir, "block.cjs"),
-    `const Module = require("node:module");
-const peers = new RegExp(${JSON.stringify(PEERS)});
-const original = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (peers.test(request)) {
-    const error = new Error("Cannot find module '" + request + "'");
-    error.code = "MODULE_NOT_FOUND";
-    throw error;
-  }
-  return original.call(this, request, ...rest);
-};`,
-  );
-});
-
-function runModule(script: string): string {
-  return execFileSync(
-    process.execPath,
-    ["--import", join(hooksDir, "register.mjs"), "--input-type=module", "-e", script],
-    {
-      cwd: packageDir,
-      encoding: "utf8",
-    },
-  );
-}
+const node = withoutPeers(String.raw`^(ioredis|ioredis\/.*)$`, join(import.meta.dirname, ".."));
 
 describe("the root entry of @ballast/features", () => {
   it("imports as ESM without ioredis", () => {
-    const out = runModule(
+    const out = node.esm(
       `const f = await import("@ballast/features"); console.log(typeof f.openFeatureStore, typeof f.defineFeatureView, typeof f.createEmbeddedOnlineStore, typeof f.pointInTimeJoin);`,
     );
     expect(out.trim()).toBe("function function function function");
   });
 
   it("requires as CommonJS without ioredis", () => {
-    const out = execFileSync(
-      process.execPath,
-      [
-        "-r",
-        join(hooksDir, "block.cjs"),
-        "-e",
-        `const f = require("@ballast/features"); console.log(typeof f.openFeatureStore, typeof f.serializeEntityKey);`,
-      ],
-      { cwd: packageDir, encoding: "utf8" },
+    const out = node.cjs(
+      `const f = require("@ballast/features"); console.log(typeof f.openFeatureStore, typeof f.serializeEntityKey);`,
     );
     expect(out.trim()).toBe("function function");
   });
 
   it("works embedded without ioredis, and a Redis URI fails with DEPENDENCY_MISSING naming it", () => {
-    const out = runModule(
+    const out = node.esm(
       `const { createPGliteDatabase, createLocalBlobStore } = await import("@ballast/core");
 const { openFeatureStore, createEmbeddedOnlineStore } = await import("@ballast/features");
 const { mkdtempSync } = await import("node:fs"); const { tmpdir } = await import("node:os"); const { join } = await import("node:path");
