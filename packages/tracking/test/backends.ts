@@ -15,10 +15,9 @@ import {
   type MetadataDatabase,
   newId,
   openBlobStore,
-  openMetadataDatabase,
-  quoteIdentifier,
 } from "@ballast/core";
 import { serviceUrl } from "../../../test-support/services.js";
+import { lazy, openPostgresTestSchema } from "../../../test-support/test-databases.js";
 import { openTrackingContext, type TrackingContext } from "../src/tracking-context.js";
 
 export interface TrackingBackendCase {
@@ -33,26 +32,8 @@ const postgresUrl = serviceUrl("BALLAST_TEST_POSTGRES_URL", "PostgreSQL");
 const s3Endpoint = serviceUrl("BALLAST_TEST_S3_ENDPOINT", "S3");
 const gcsEndpoint = serviceUrl("BALLAST_TEST_GCS_ENDPOINT", "GCS");
 
-function lazy<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
-}
-
 const pglite = lazy(() => createPGliteDatabase({}));
-// One schema per test process keeps parallel test files apart on the shared server.
-const postgres = lazy(async () => {
-  const schema = `tracking_test_${newId().replaceAll("-", "").slice(-12)}`;
-  const admin = await openMetadataDatabase(postgresUrl!);
-  try {
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-  } finally {
-    await admin.close();
-  }
-  return openMetadataDatabase(postgresUrl!, { schema });
-});
+const postgres = lazy(() => openPostgresTestSchema(postgresUrl!, "tracking_test"));
 const localBlobs = lazy(async () => createLocalBlobStore(mkdtempSync(join(tmpdir(), "ballast-tracking-"))));
 
 // moto accepts any credentials; static ones keep the SDK from searching the machine for real ones.

@@ -15,10 +15,9 @@ import {
   createPGliteDatabase,
   type MetadataDatabase,
   newId,
-  openMetadataDatabase,
-  quoteIdentifier,
 } from "@ballast/core";
 import { serviceUrl } from "../../../../test-support/services.js";
+import { lazy, openPostgresTestSchema } from "../../../../test-support/test-databases.js";
 import type { Definition } from "../../src/definitions/definition.js";
 import { createEmbeddedOnlineStore } from "../../src/online-store/embedded/embedded-online-store.js";
 import { createRedisOnlineStore } from "../../src/online-store/redis/create-redis-online-store.js";
@@ -45,26 +44,8 @@ export interface OpenedStore {
 const postgresUrl = serviceUrl("BALLAST_TEST_POSTGRES_URL", "PostgreSQL");
 const redisUrl = serviceUrl("BALLAST_TEST_REDIS_URL", "Redis");
 
-function lazy<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
-}
-
 const pglite = lazy(() => createPGliteDatabase({}));
-// One schema per test process keeps parallel test files apart on the shared server.
-const postgres = lazy(async () => {
-  const schema = `features_test_${newId().replaceAll("-", "").slice(-12)}`;
-  const admin = await openMetadataDatabase(postgresUrl!);
-  try {
-    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-  } finally {
-    await admin.close();
-  }
-  return openMetadataDatabase(postgresUrl!, { schema });
-});
+const postgres = lazy(() => openPostgresTestSchema(postgresUrl!, "features_test"));
 
 type OnlineKind = "embedded" | "redis";
 

@@ -8,12 +8,11 @@ import {
   encodePredictionLogRecord,
   type MetadataDatabase,
   newId,
-  openMetadataDatabase,
   type PredictionLogRecordInput,
-  quoteIdentifier,
 } from "@ballast/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { serviceUrl } from "../../../../test-support/services.js";
+import { openPostgresTestSchema } from "../../../../test-support/test-databases.js";
 import type { Alert } from "../../src/alerts/alert.js";
 import { callbackSink } from "../../src/alerts/callback-sink.js";
 import { createMonitor, type RetrainRequest } from "../../src/monitor/create-monitor.js";
@@ -74,16 +73,7 @@ const databases: DatabaseCase[] = [{ name: "pglite", open: () => createPGliteDat
 if (postgresUrl) {
   databases.push({
     name: "postgres",
-    open: async () => {
-      const schema = `monitoring_test_${newId().replaceAll("-", "").slice(-12)}`;
-      const admin = await openMetadataDatabase(postgresUrl);
-      try {
-        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-      } finally {
-        await admin.close();
-      }
-      return openMetadataDatabase(postgresUrl, { schema });
-    },
+    open: () => openPostgresTestSchema(postgresUrl, "monitoring_test"),
   });
 }
 
