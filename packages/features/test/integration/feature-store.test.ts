@@ -2,9 +2,17 @@ import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BallastError, createLogEventStream, manualClock, readParquet } from "@ballast/core";
+import {
+  BallastError,
+  createLogEventStream,
+  type EventStream,
+  manualClock,
+  newId,
+  readParquet,
+} from "@ballast/core";
 import { Int64, Table, TimestampMillisecond, vectorFromArray } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serviceUrl } from "../../../../test-support/services.js";
 import { defineEntity } from "../../src/definitions/entity.js";
 import { defineFeatureView } from "../../src/definitions/feature-view.js";
 import { serializeEntityKey } from "../../src/online-store/entity-key.js";
@@ -39,6 +47,8 @@ async function errorOf(promise: Promise<unknown>): Promise<BallastError> {
 afterAll(async () => {
   await closeSharedDatabases();
 });
+
+const kafkaBrokers = serviceUrl("BALLAST_TEST_KAFKA_BROKERS", "Kafka");
 
 describe.each(featureBackends())("feature store on $name", (backend) => {
   let opened: OpenedStore;
@@ -317,68 +327,91 @@ describe.each(featureBackends())("feature store on $name", (backend) => {
     expect(column(offline, "speed")).toEqual([50, 60]);
   });
 
-  it("ingests a stream into a push source, resuming from the group's committed offset", async () => {
-    const stream = await createLogEventStream({ path: mkdtempSync(join(tmpdir(), "ballast-ingest-")) });
-    try {
-      await stream.createTopic("driver-live");
-      await stream.append("driver-live", [
-        // int64 as a digit string and an ISO time, as JSON producers send them.
-        {
-          value: JSON.stringify({
-            driver_id: "3",
-            event_timestamp: new Date(T0 + 3 * H).toISOString(),
-            speed: 33,
-          }),
-        },
-        {
-          value: JSON.stringify([
-            { driver_id: 4, event_timestamp: T0 + 3 * H, speed: 44 },
-            { driver_id: 4, event_timestamp: T0 + 4 * H, speed: 45 },
-          ]),
-        },
-        { value: JSON.stringify({ driver_id: 5, event_timestamp: T0, speed: "fast" }) },
-      ]);
-      const run = async (options: { onInvalid?: "skip" }) => {
-        const stop = new AbortController();
-        let rows = 0;
-        const result = await opened.store.ingestStream(liveSource, {
-          topic: "driver-live",
-          stream,
-          ...options,
-          signal: stop.signal,
-          onBatch: (event) => {
-            rows += event.rows + event.skipped;
-            if (event.lag === 0) stop.abort();
+  // The embedded log on every backend; Kafka once, beside the production-like Postgres + Redis case.
+  // Each stream writes its own drivers, so the two runs on one store do not see each other's rows.
+  const streams: { name: string; driver: number; open: () => Promise<EventStream> }[] = [
+    {
+      name: "the embedded log",
+      driver: 3,
+      open: () => createLogEventStream({ path: mkdtempSync(join(tmpdir(), "ballast-ingest-")) }),
+    },
+  ];
+  if (kafkaBrokers && backend.name === "postgres + redis") {
+    streams.push({
+      name: "Kafka",
+      driver: 13,
+      open: async () =>
+        (await import("@ballast/core/kafka")).createKafkaEventStream({ brokers: kafkaBrokers }),
+    });
+  }
+
+  it.each(streams)(
+    "ingests $name into a push source, resuming from the group's committed offset",
+    async ({ open, driver }) => {
+      const [d1, d2, d3] = [driver, driver + 1, driver + 2];
+      const stream = await open();
+      const topic = `driver-live-${newId().slice(-12)}`;
+      try {
+        await stream.createTopic(topic);
+        await stream.append(topic, [
+          // int64 as a digit string and an ISO time, as JSON producers send them.
+          {
+            value: JSON.stringify({
+              driver_id: String(d1),
+              event_timestamp: new Date(T0 + 3 * H).toISOString(),
+              speed: 33,
+            }),
           },
+          {
+            value: JSON.stringify([
+              { driver_id: d2, event_timestamp: T0 + 3 * H, speed: 44 },
+              { driver_id: d2, event_timestamp: T0 + 4 * H, speed: 45 },
+            ]),
+          },
+          { value: JSON.stringify({ driver_id: d3, event_timestamp: T0, speed: "fast" }) },
+        ]);
+        const run = async (options: { onInvalid?: "skip" }) => {
+          const stop = new AbortController();
+          let rows = 0;
+          const result = await opened.store.ingestStream(liveSource, {
+            topic,
+            stream,
+            ...options,
+            signal: stop.signal,
+            onBatch: (event) => {
+              rows += event.rows + event.skipped;
+              if (event.lag === 0) stop.abort();
+            },
+          });
+          return { result, rows };
+        };
+        // The bad record stops the ingestion before its batch is committed, naming the record.
+        const failed = await errorOf(run({}));
+        expect(failed.code).toBe("FEATURE_PUSH_ROW_INVALID");
+        expect(failed.message).toContain(`${topic}/0@2`);
+        const { result } = await run({ onInvalid: "skip" });
+        expect(result).toMatchObject({ records: 3, rows: 3, skipped: 1 });
+        const online = await opened.store.getOnlineFeatures({
+          entities: [{ driver_id: BigInt(d1) }, { driver_id: BigInt(d2) }, { driver_id: BigInt(d3) }],
+          features: ["driver_live:speed"],
         });
-        return { result, rows };
-      };
-      // The bad record stops the ingestion before its batch is committed, naming the record.
-      const failed = await errorOf(run({}));
-      expect(failed.code).toBe("FEATURE_PUSH_ROW_INVALID");
-      expect(failed.message).toContain("driver-live/0@2");
-      const { result } = await run({ onInvalid: "skip" });
-      expect(result).toMatchObject({ records: 3, rows: 3, skipped: 1 });
-      const online = await opened.store.getOnlineFeatures({
-        entities: [{ driver_id: 3n }, { driver_id: 4n }, { driver_id: 5n }],
-        features: ["driver_live:speed"],
-      });
-      expect(online.values()).toEqual([{ speed: 33 }, { speed: 45 }, { speed: null }]);
-      // Committed: a new run of the same group reads only what was appended since.
-      await stream.append("driver-live", [
-        { value: JSON.stringify({ driver_id: 3, event_timestamp: T0 + 5 * H, speed: 35 }) },
-      ]);
-      const again = await run({});
-      expect(again.result).toMatchObject({ records: 1, rows: 1, skipped: 0 });
-      const after = await opened.store.getOnlineFeatures({
-        entities: [{ driver_id: 3n }],
-        features: ["driver_live:speed"],
-      });
-      expect(after.values()).toEqual([{ speed: 35 }]);
-    } finally {
-      await stream.close();
-    }
-  });
+        expect(online.values()).toEqual([{ speed: 33 }, { speed: 45 }, { speed: null }]);
+        // Committed: a new run of the same group reads only what was appended since.
+        await stream.append(topic, [
+          { value: JSON.stringify({ driver_id: d1, event_timestamp: T0 + 5 * H, speed: 35 }) },
+        ]);
+        const again = await run({});
+        expect(again.result).toMatchObject({ records: 1, rows: 1, skipped: 0 });
+        const after = await opened.store.getOnlineFeatures({
+          entities: [{ driver_id: BigInt(d1) }],
+          features: ["driver_live:speed"],
+        });
+        expect(after.values()).toEqual([{ speed: 35 }]);
+      } finally {
+        await stream.close();
+      }
+    },
+  );
 
   it("rejects the second of two concurrent applies with FEATURE_REGISTRY_CONFLICT", async () => {
     const other = await opened.openAnother();
