@@ -10,6 +10,7 @@ export { type Logger, silentLogger } from "./logger/logger.js";
 export * from "./metadata-db/index.js";
 export * from "./parquet/index.js";
 export * from "./prediction-log/index.js";
+export * from "./sketches/index.js";
 export { type Clock, type ManualClock, manualClock, systemClock } from "./time/clock.js";
 export { type Duration, parseDuration } from "./time/duration.js";
 export { type OpenWorkspaceOptions, openWorkspace, type Workspace } from "./workspace/workspace.js";

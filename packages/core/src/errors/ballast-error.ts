@@ -23,6 +23,9 @@ export type BallastErrorCode =
   | "PARQUET_ERROR"
   | "SCHEMA_INVALID"
   | "VALIDATION_FAILED"
+  | "SKETCH_INVALID_OPTION"
+  | "SKETCH_INCOMPATIBLE"
+  | "SKETCH_CORRUPT"
   | "RESOURCE_CLOSED"
   | "ABORTED"
   | (string & {});

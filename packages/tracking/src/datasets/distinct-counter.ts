@@ -1,7 +1,10 @@
-import { HyperLogLog } from "./hyperloglog.js";
+import { HyperLogLog } from "@ballast/core";
 
 /** Distinct values are counted exactly up to this many, then estimated with HyperLogLog. */
 export const EXACT_DISTINCT_LIMIT = 10_000;
+
+/** Register bits of the sketch: 4 KiB per column, 1.6% standard error, plenty for a dataset summary. */
+const PRECISION = 12;
 
 /** A distinct count: exact for small data, an estimate (about 1.6% standard error) beyond. */
 export interface DistinctCount {
@@ -22,7 +25,7 @@ export class DistinctCounter {
     if (this.#exact) {
       this.#exact.add(key);
       if (this.#exact.size <= EXACT_DISTINCT_LIMIT) return;
-      const sketch = new HyperLogLog();
+      const sketch = new HyperLogLog({ precision: PRECISION });
       for (const seen of this.#exact) sketch.add(seen);
       this.#sketch = sketch;
       this.#exact = undefined;
@@ -33,6 +36,6 @@ export class DistinctCounter {
 
   result(): DistinctCount {
     if (this.#exact) return { count: this.#exact.size, exact: true };
-    return { count: this.#sketch!.estimate(), exact: false };
+    return { count: Math.round(this.#sketch!.estimate()), exact: false };
   }
 }

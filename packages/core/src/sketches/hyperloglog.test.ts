@@ -90,18 +90,48 @@ describe("HyperLogLog", () => {
     expect(sparse.serialize().length).toBeLessThan(600); // 100 registers × 5 bytes + header, not 16 KiB
     const bytes = dense.serialize();
     expect(() => HyperLogLog.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(
-      expect.objectContaining({ code: "MONITORING_SKETCH_CORRUPT" }),
+      expect.objectContaining({ code: "SKETCH_CORRUPT" }),
     );
     const badRank = bytes.slice();
     badRank[10] = 200;
     expect(() => HyperLogLog.deserialize(badRank)).toThrow(
-      expect.objectContaining({ code: "MONITORING_SKETCH_CORRUPT" }),
+      expect.objectContaining({ code: "SKETCH_CORRUPT" }),
     );
     expect(() => new HyperLogLog({ precision: 3 })).toThrow(
-      expect.objectContaining({ code: "MONITORING_INVALID_OPTION" }),
+      expect.objectContaining({ code: "SKETCH_INVALID_OPTION" }),
     );
-    expect(() => sparse.merge(dense)).toThrow(
-      expect.objectContaining({ code: "MONITORING_SKETCH_INCOMPATIBLE" }),
-    );
+    expect(() => sparse.merge(dense)).toThrow(expect.objectContaining({ code: "SKETCH_INCOMPATIBLE" }));
+  });
+
+  it("writes into and reads from a caller's byte stream, several sketches back to back", () => {
+    const chunks: number[] = [];
+    const sink = {
+      u8: (v: number) => void chunks.push(v),
+      u32: (v: number) => void chunks.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24),
+      bytes: (b: Uint8Array) => void chunks.push(...b),
+    };
+    const a = new HyperLogLog({ precision: 6 });
+    const b = new HyperLogLog({ precision: 12 });
+    for (let i = 0; i < 500; i++) a.add(i);
+    for (let i = 0; i < 30; i++) b.add(`k${i}`);
+    a.writeTo(sink);
+    b.writeTo(sink);
+    const bytes = Uint8Array.from(chunks);
+    let at = 0;
+    const source = {
+      u8: () => bytes[at++]!,
+      u32: () => {
+        const v = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+        at += 4;
+        return v >>> 0;
+      },
+      bytes: (n: number) => {
+        at += n;
+        return bytes.subarray(at - n, at);
+      },
+    };
+    expect(HyperLogLog.readFrom(source).equals(a)).toBe(true);
+    expect(HyperLogLog.readFrom(source).equals(b)).toBe(true);
+    expect(at).toBe(bytes.length);
   });
 });

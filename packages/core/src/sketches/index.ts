@@ -1,0 +1,10 @@
+export type { ByteSink, ByteSource } from "./byte-buffers.js";
+export {
+  hashBigInt,
+  hashBoolean,
+  hashNumber,
+  hashString,
+  hashValue,
+  type SketchValue,
+} from "./hash64.js";
+export { HyperLogLog, type HyperLogLogOptions } from "./hyperloglog.js";
