@@ -3,17 +3,25 @@
  *
  * Baseline: a plain loop over the same Float64Arrays computing only count, mean, min and max per column
  * — the least any profiler must do (one pass over every value). `profile` does that plus NaN/infinity
- * counts, Welford's variance, a KLL sketch (k = 200), a HyperLogLog (p = 14, 64-bit hash) and a
- * space-saving sketch (128 counters) per column, so the ratio is the price of the sketches.
- * Both run on one thread. Peak RSS (the process's maxRSS) is printed after each part.
+ * counts, the variance, a KLL sketch (k = 200), a HyperLogLog (p = 14, 64-bit hash) and a space-saving
+ * sketch (128 counters) per column, so the ratio is the price of the sketches. Both run on one thread.
+ *
+ * Merging: the partition profiles are kept serialized, as the profile store keeps them; the timed
+ * merge decodes them one by one into a running merge (`mergeProfileStream`, decoding included). For
+ * comparison, the merge of the same profiles decoded and held in memory beforehand (`mergeProfiles`,
+ * the merge alone). Peak RSS (the process's maxRSS) is printed after each part.
  *
  *   npm run bench -- monitoring-profile
  *   npx tsx bench/run.ts monitoring-profile 100000 20 100 1000 2   # rows, columns, partitions, rows each, iterations
  */
 import { Float64, makeData, makeVector, Table } from "apache-arrow";
 import type { DatasetProfile } from "../packages/monitoring/src/profile/column-profile.js";
-import { mergeProfiles } from "../packages/monitoring/src/profile/merge-profiles.js";
+import { mergeProfileStream, mergeProfiles } from "../packages/monitoring/src/profile/merge-profiles.js";
 import { profile } from "../packages/monitoring/src/profile/profile.js";
+import {
+  deserializeProfile,
+  serializeProfile,
+} from "../packages/monitoring/src/profile/profile-serialization.js";
 import { runBench } from "./harness.js";
 
 // `npm run bench -- monitoring-profile [rows] [columns] [partitions] [partitionRows] [iterations]`
@@ -96,21 +104,69 @@ await runBench({
 });
 console.log(`peak RSS after profiling: ${peakRssMb().toFixed(0)} MB`);
 
-// Merge: PARTITIONS profiles of PARTITION_ROWS rows × COLUMNS columns, built once (not timed).
-const partitions: DatasetProfile[] = [];
+// Merge: PARTITIONS profiles of PARTITION_ROWS rows × COLUMNS columns, built once and kept as their
+// serialized bytes (as the profile store holds them; not timed). The timed merge decodes them one at a
+// time and folds each into the running result (mergeProfileStream), so memory holds one decoded
+// partition and the merge, not all of them.
+const stored: Uint8Array[] = [];
 for (let p = 0; p < PARTITIONS; p++) {
-  partitions.push(profile(toTable(makeColumns(PARTITION_ROWS, COLUMNS, 1000 + p)), { seed: p }));
+  stored.push(
+    serializeProfile(profile(toTable(makeColumns(PARTITION_ROWS, COLUMNS, 1000 + p)), { seed: p })),
+  );
 }
-console.log(`${PARTITIONS} partition profiles ready; peak RSS ${peakRssMb().toFixed(0)} MB`);
+const storedMb = stored.reduce((sum, bytes) => sum + bytes.length, 0) / 2 ** 20;
+console.log(
+  `${PARTITIONS} partition profiles ready (${storedMb.toFixed(0)} MB serialized); peak RSS ${peakRssMb().toFixed(0)} MB`,
+);
+function* decoded(): Generator<DatasetProfile> {
+  for (const bytes of stored) yield deserializeProfile(bytes);
+}
+const rssBeforeMerge = process.memoryUsage().rss / 2 ** 20;
+let mergedRows = 0;
 await runBench({
   name: "monitoring-profile-merge",
-  baseline: `mergeProfiles(${PARTITIONS} partitions)`,
+  baseline: `mergeProfileStream(${PARTITIONS} stored partitions)`,
   unit: "partitions",
   iterations: ITERATIONS,
-  params: { partitions: PARTITIONS, partitionRows: PARTITION_ROWS, columns: COLUMNS },
+  params: {
+    partitions: PARTITIONS,
+    partitionRows: PARTITION_ROWS,
+    columns: COLUMNS,
+    input: "serialized profiles",
+  },
   cases: [
     {
-      name: `mergeProfiles(${PARTITIONS} partitions)`,
+      name: `mergeProfileStream(${PARTITIONS} stored partitions)`,
+      items: PARTITIONS,
+      run: () => {
+        mergedRows = mergeProfileStream(decoded()).rowCount;
+      },
+    },
+  ],
+});
+if (mergedRows !== PARTITIONS * PARTITION_ROWS) throw new Error(`merged ${mergedRows} rows`);
+console.log(
+  `peak RSS after the streaming merges: ${peakRssMb().toFixed(0)} MB (RSS before them ${rssBeforeMerge.toFixed(0)} MB, of which ${storedMb.toFixed(0)} MB the stored bytes)`,
+);
+
+// For comparison: every partition decoded up front and held in memory, then merged (the merge alone
+// is timed). Memory now holds all the decoded sketches, so this part's peak RSS is printed after it.
+const partitions = stored.map((bytes) => deserializeProfile(bytes));
+console.log(`${PARTITIONS} partition profiles decoded and held; peak RSS ${peakRssMb().toFixed(0)} MB`);
+await runBench({
+  name: "monitoring-profile-merge-in-memory",
+  baseline: `mergeProfiles(${PARTITIONS} decoded partitions)`,
+  unit: "partitions",
+  iterations: ITERATIONS,
+  params: {
+    partitions: PARTITIONS,
+    partitionRows: PARTITION_ROWS,
+    columns: COLUMNS,
+    input: "decoded profiles",
+  },
+  cases: [
+    {
+      name: `mergeProfiles(${PARTITIONS} decoded partitions)`,
       items: PARTITIONS,
       run: () => {
         sink += mergeProfiles(partitions[0]!, ...partitions.slice(1)).rowCount;
@@ -118,5 +174,5 @@ await runBench({
     },
   ],
 });
-console.log(`peak RSS after merging: ${peakRssMb().toFixed(0)} MB`);
+console.log(`peak RSS after the in-memory merges: ${peakRssMb().toFixed(0)} MB`);
 if (sink === 0) console.log("(unused)");

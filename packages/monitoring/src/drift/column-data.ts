@@ -1,4 +1,4 @@
-import { DataType, type Table } from "apache-arrow";
+import { type Data, DataType, type Table } from "apache-arrow";
 import { DriftError } from "./drift-error.js";
 
 /** How a column is compared: numerical columns by their distribution, categorical by frequencies. */
@@ -124,4 +124,89 @@ export function readColumn(data: TabularData, name: string, kind: DriftColumnKin
     kind,
     data.map((row) => row[name]),
   );
+}
+
+/** A numerical column as {@link readColumn} returns it. */
+export type NumericalColumnData = Extract<ColumnData, { kind: "numerical" }>;
+
+/** Gives the array a column's values are copied into (shared memory, when they go to a worker). */
+export type Float64Allocator = (length: number) => Float64Array;
+
+const allocateLocal: Float64Allocator = (length) => new Float64Array(length);
+
+/** Float and 8–32-bit integer chunks: read straight from their value buffers. */
+function isFlatNumeric(data: Data): boolean {
+  const type = data.type as DataType;
+  return (DataType.isFloat(type) && type.precision !== 0) || (DataType.isInt(type) && type.bitWidth <= 32);
+}
+
+/**
+ * {@link readColumn} of a numerical column into an array from `allocate` (the same values, nulls and
+ * counts). Float and 8–32-bit integer Arrow columns are read from their value buffers and validity
+ * bitmaps in one pass; other inputs go through {@link readColumn} and are copied.
+ */
+export function readNumericalColumn(
+  data: TabularData,
+  name: string,
+  allocate: Float64Allocator = allocateLocal,
+): NumericalColumnData {
+  const vector = isArrowTable(data) ? data.getChild(name) : null;
+  if (!vector?.data.every(isFlatNumeric)) {
+    const column = readColumn(data, name, "numerical") as NumericalColumnData;
+    if (allocate === allocateLocal) return column;
+    const values = allocate(column.values.length);
+    values.set(column.values);
+    return { ...column, values };
+  }
+  const out = allocate(vector.length - vector.nullCount);
+  let count = 0;
+  let nulls = 0;
+  let nonFinite = 0;
+  for (const chunk of vector.data) {
+    // Fixed-width values are sliced to the chunk; the validity bitmap is not (it starts at `offset`).
+    const values = chunk.values as ArrayLike<number>;
+    const length = chunk.length;
+    const bitmap = chunk.nullCount > 0 ? chunk.nullBitmap : null;
+    const offset = chunk.offset;
+    if (bitmap === null) {
+      // The common case: every value finite (x - x is 0 exactly for finite x), then a block copy.
+      let allFinite = true;
+      for (let i = 0; i < length && allFinite; i++) allFinite = values[i]! - values[i]! === 0;
+      if (allFinite && ArrayBuffer.isView(values)) {
+        out.set(values as unknown as Float64Array, count);
+        count += length;
+        continue;
+      }
+      for (let i = 0; i < length; i++) {
+        const x = values[i]!;
+        if (x - x === 0) out[count++] = x;
+        else if (Number.isNaN(x)) nulls++;
+        else {
+          nonFinite++;
+          out[count++] = x;
+        }
+      }
+      continue;
+    }
+    for (let i = 0; i < length; i++) {
+      if (((bitmap[(offset + i) >> 3]! >> ((offset + i) & 7)) & 1) === 0) {
+        nulls++;
+        continue;
+      }
+      const x = values[i]!;
+      if (Number.isNaN(x)) {
+        nulls++;
+        continue;
+      }
+      if (x - x !== 0) nonFinite++;
+      out[count++] = x;
+    }
+  }
+  return {
+    name,
+    kind: "numerical",
+    values: count === out.length ? out : out.subarray(0, count),
+    nulls,
+    nonFinite,
+  };
 }

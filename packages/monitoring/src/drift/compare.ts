@@ -7,14 +7,19 @@ import {
   type ColumnData,
   columnNames,
   type DriftColumnKind,
+  type Float64Allocator,
   inferKind,
+  type NumericalColumnData,
   readColumn,
+  readNumericalColumn,
   type TabularData,
 } from "./column-data.js";
-import { categoricalSummary, type DistributionSummary, numericalSummary } from "./distribution-summary.js";
+import { categoricalSummary, type DistributionSummary } from "./distribution-summary.js";
 import { DriftError } from "./drift-error.js";
 import { type ColumnDrift, DriftReport } from "./drift-report.js";
 import { DRIFT_TEST_NAMES, DRIFT_TESTS, type DriftTestName } from "./drift-tests.js";
+import { autoParallelism, DriftWorkerBatch } from "./drift-worker-pool.js";
+import { type NumericalDriftOutcome, numericalDrift } from "./numerical-drift.js";
 import { profileCounts, runProfileTest } from "./profile-drift-tests.js";
 import { profileSummary } from "./profile-summary.js";
 
@@ -55,7 +60,20 @@ export interface CompareOptions {
   pValueDivisor?: number;
   /** Report title (default "Data drift"). */
   title?: string;
+  /**
+   * Threads computing the numerical columns of a data reference (profile references and categorical
+   * columns stay on the calling thread): a count (1: the calling thread only), or `"auto"` (default):
+   * one worker per core when at least two numerical columns hold {@link PARALLEL_MIN_VALUES} values
+   * or more between them, else the calling thread, since starting workers costs more than small
+   * inputs take. Workers get private copies of the columns on shared memory and run the same code,
+   * so the report is the same bit for bit; `compare` stays synchronous. Where workers cannot start
+   * (no `worker_threads`), the calling thread does the work.
+   */
+  parallelism?: number | "auto";
 }
+
+/** Numerical values (reference and current, all compared columns) from which `parallelism: "auto"` uses workers. */
+export const PARALLEL_MIN_VALUES = 4_000_000;
 
 /** A reference: data, or a stored profile (drift then uses its sketches, see docs/monitoring.md). */
 export type DriftReference = TabularData | DatasetProfile;
@@ -119,6 +137,14 @@ function validateOptions(options: CompareOptions): void {
       );
     }
   };
+  const parallelism = options.parallelism ?? "auto";
+  if (parallelism !== "auto" && !(Number.isInteger(parallelism) && parallelism >= 1)) {
+    throw optionsError(
+      `parallelism must be "auto" or an integer ≥ 1, got ${String(parallelism)}.`,
+      'Pass "auto", or 1 to stay on the calling thread.',
+      { parallelism },
+    );
+  }
   check("defaults", options.defaults);
   for (const [column, t] of Object.entries(options.tests ?? {})) check(`column "${column}"`, t);
 }
@@ -146,10 +172,6 @@ function mismatch(message: string, details: Record<string, unknown>): DriftError
     hint: "Compare data with the same columns and types, or list the columns to compare in `columns` (and their kinds in `columnTypes`).",
     details,
   });
-}
-
-function countUnique(values: readonly CategoryValue[] | Float64Array): number {
-  return new Set<CategoryValue>(values as ArrayLike<CategoryValue> as CategoryValue[]).size;
 }
 
 /**
@@ -227,11 +249,15 @@ export function compare(
   }
 
   const divisor = options.pValueDivisor ?? 1;
-  const evaluate = (name: string, role: ColumnDrift["role"]): ColumnDrift =>
-    compareColumn(reference, current, name, kinds.get(name)!, role, options, divisor);
-  const columns = features.map((n) => evaluate(n, "feature"));
-  const prediction = predictionColumns.map((n) => evaluate(n, "prediction"));
-  const target = options.targetColumn ? evaluate(options.targetColumn, "target") : undefined;
+  const planned: { name: string; role: ColumnDrift["role"] }[] = [
+    ...features.map((name) => ({ name, role: "feature" as const })),
+    ...predictionColumns.map((name) => ({ name, role: "prediction" as const })),
+    ...(options.targetColumn ? [{ name: options.targetColumn, role: "target" as const }] : []),
+  ];
+  const evaluated = evaluateColumns(reference, current, planned, kinds, options, divisor);
+  const columns = evaluated.slice(0, features.length);
+  const prediction = evaluated.slice(features.length, features.length + predictionColumns.length);
+  const target = options.targetColumn ? evaluated[evaluated.length - 1] : undefined;
   const drifted = columns.filter((c) => c.drifted).length;
   const driftShareThreshold = options.driftShare ?? 0.5;
   const share = columns.length === 0 ? 0 : drifted / columns.length;
@@ -252,6 +278,181 @@ export function compare(
     datasetDrift: columns.length > 0 && share >= driftShareThreshold,
     pValueDivisor: divisor,
   });
+}
+
+/** Whether numerical columns go to workers, and to how many. */
+function threadsFor(
+  reference: DriftReference,
+  current: TabularData,
+  planned: readonly { name: string }[],
+  kinds: ReadonlyMap<string, DriftColumnKind>,
+  options: CompareOptions,
+): number {
+  if (isDatasetProfile(reference)) return 1;
+  const numerical = planned.filter((c) => kinds.get(c.name) === "numerical").length;
+  if (numerical < 2) return 1;
+  const requested = options.parallelism ?? "auto";
+  if (requested !== "auto") return Math.min(requested, numerical);
+  const values = numerical * (rowCount(reference) + rowCount(current));
+  return values >= PARALLEL_MIN_VALUES ? Math.min(autoParallelism(), numerical) : 1;
+}
+
+interface PostedColumn {
+  index: number;
+  name: string;
+  role: ColumnDrift["role"];
+  reference: NumericalColumnData;
+  current: NumericalColumnData;
+}
+
+/**
+ * Every planned column's drift, in order. Numerical columns of a data reference go to workers when
+ * {@link threadsFor} says so; the rest run here meanwhile. A column a worker could not compute is
+ * recomputed here, so errors are the same as on one thread and the first failing column (in column
+ * order) is the one reported.
+ */
+function evaluateColumns(
+  reference: DriftReference,
+  current: TabularData,
+  planned: readonly { name: string; role: ColumnDrift["role"] }[],
+  kinds: ReadonlyMap<string, DriftColumnKind>,
+  options: CompareOptions,
+  divisor: number,
+): ColumnDrift[] {
+  const local = (i: number, allocate?: Float64Allocator) =>
+    compareColumn(
+      reference,
+      current,
+      planned[i]!.name,
+      kinds.get(planned[i]!.name)!,
+      planned[i]!.role,
+      options,
+      divisor,
+      allocate,
+    );
+  const threads = threadsFor(reference, current, planned, kinds, options);
+  const batch = threads > 1 ? DriftWorkerBatch.open(threads) : undefined;
+  if (!batch) {
+    const allocate = recyclingAllocator();
+    return planned.map((_, i) => local(i, allocate));
+  }
+  const out: (ColumnDrift | undefined)[] = new Array(planned.length);
+  const posted: PostedColumn[] = [];
+  const collect = (before: number) => {
+    const results = batch.finish();
+    for (const job of posted) {
+      if (job.index >= before) continue;
+      const result = results.get(job.index) ?? "local";
+      out[job.index] =
+        result === "local"
+          ? local(job.index)
+          : numericalColumnDrift(job.name, job.role, job.reference, job.current, result, options, divisor);
+    }
+  };
+  for (let i = 0; i < planned.length; i++) {
+    const { name, role } = planned[i]!;
+    try {
+      if (kinds.get(name) !== "numerical") {
+        out[i] = local(i);
+        continue;
+      }
+      const cur = readNumericalColumn(current, name, batch.allocate);
+      assertUsable(cur, "current");
+      const ref = readNumericalColumn(reference as TabularData, name, batch.allocate);
+      assertUsable(ref, "reference");
+      const test = testOverride(options, name).test;
+      if (batch.submit(i, ref.values, cur.values, test)) {
+        posted.push({ index: i, name, role, reference: ref, current: cur });
+      } else {
+        out[i] = numericalColumnDrift(
+          name,
+          role,
+          ref,
+          cur,
+          numericalDrift(ref.values, cur.values, test),
+          options,
+          divisor,
+        );
+      }
+    } catch (error) {
+      // An earlier column that failed in a worker fails first, as it would on one thread.
+      collect(i);
+      throw error;
+    }
+  }
+  collect(planned.length);
+  return out as ColumnDrift[];
+}
+
+/**
+ * Two buffers used in turn (a column's current values, then its reference values): a column's values
+ * are dropped once its drift is computed, so the next column can reuse them instead of allocating
+ * (and zeroing) megabytes again.
+ */
+function recyclingAllocator(): Float64Allocator {
+  const buffers: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+  let turn = 0;
+  return (length) => {
+    const slot = turn;
+    turn ^= 1;
+    if (buffers[slot]!.length < length) buffers[slot] = new Float64Array(length);
+    return buffers[slot]!.subarray(0, length);
+  };
+}
+
+function testOverride(options: CompareOptions, name: string): ColumnTestOptions {
+  return { ...options.defaults, ...options.tests?.[name] };
+}
+
+/** Applies the test's threshold rule: the threshold used and the verdict. */
+function decide(
+  test: DriftTestName,
+  statistic: number,
+  pValue: number | null,
+  override: ColumnTestOptions,
+  divisor: number,
+): Pick<ColumnDrift, "decision" | "threshold" | "drifted"> {
+  const spec = DRIFT_TESTS[test];
+  const threshold = override.threshold ?? spec.defaultThreshold;
+  const effective = spec.decision === "p_value" ? threshold / divisor : threshold;
+  const drifted = spec.decision === "p_value" ? (pValue ?? 1) < effective : statistic >= effective;
+  return { decision: spec.decision, threshold: effective, drifted };
+}
+
+function numericalColumnDrift(
+  name: string,
+  role: ColumnDrift["role"],
+  reference: NumericalColumnData,
+  current: NumericalColumnData,
+  outcome: NumericalDriftOutcome,
+  options: CompareOptions,
+  divisor: number,
+): ColumnDrift {
+  const { test, statistic, pValue, method, distribution } = outcome;
+  const { decision, threshold, drifted } = decide(
+    test,
+    statistic,
+    pValue,
+    testOverride(options, name),
+    divisor,
+  );
+  return {
+    column: name,
+    role,
+    type: "numerical",
+    test,
+    decision,
+    statistic,
+    pValue,
+    threshold,
+    drifted,
+    method,
+    referenceCount: reference.values.length,
+    referenceNulls: reference.nulls,
+    currentCount: current.values.length,
+    currentNulls: current.nulls,
+    distribution,
+  };
 }
 
 function rowCount(data: TabularData): number {
@@ -291,10 +492,19 @@ function compareColumn(
   role: ColumnDrift["role"],
   options: CompareOptions,
   divisor: number,
+  allocate?: Float64Allocator,
 ): ColumnDrift {
+  const override = testOverride(options, name);
+  if (kind === "numerical" && !isDatasetProfile(reference)) {
+    const cur = readNumericalColumn(current, name, allocate);
+    assertUsable(cur, "current");
+    const ref = readNumericalColumn(reference, name, allocate);
+    assertUsable(ref, "reference");
+    const outcome = numericalDrift(ref.values, cur.values, override.test);
+    return numericalColumnDrift(name, role, ref, cur, outcome, options, divisor);
+  }
   const cur = readColumn(current, name, kind);
   assertUsable(cur, "current");
-  const override = { ...options.defaults, ...options.tests?.[name] };
   let test: DriftTestName;
   let statistic: number;
   let pValue: number | null;
@@ -328,36 +538,29 @@ function compareColumn(
         ? profileSummary(profile, cur)
         : categoricalSummary(withoutOther(profileCounts(profile).counts), countCategories(catValues(cur)));
   } else {
+    // A categorical column (numerical ones of a data reference went through numericalDrift above).
     const ref = readColumn(reference, name, kind);
     assertUsable(ref, "reference");
     referenceCount = ref.values.length;
     referenceNulls = ref.nulls;
-    const unique = countUnique(
-      ref.kind === "categorical"
-        ? [...ref.values, ...catValues(cur)]
-        : Float64Array.from([...ref.values, ...(cur.values as Float64Array)]),
-    );
+    const refValues = catValues(ref);
+    const curValues = catValues(cur);
+    const unique = new Set<CategoryValue>([...refValues, ...curValues]).size;
     test = override.test ?? chooseDriftTest({ kind, referenceSize: referenceCount, uniqueValues: unique });
     ensureKind(test, kind, name);
     ({ statistic, pValue, method } = DRIFT_TESTS[test].run(ref, cur));
-    distribution =
-      ref.kind === "numerical" && cur.kind === "numerical"
-        ? numericalSummary(ref.values, cur.values)
-        : categoricalSummary(countCategories(catValues(ref)), countCategories(catValues(cur)));
+    distribution = categoricalSummary(countCategories(refValues), countCategories(curValues));
   }
-  const spec = DRIFT_TESTS[test];
-  const threshold = override.threshold ?? spec.defaultThreshold;
-  const effective = spec.decision === "p_value" ? threshold / divisor : threshold;
-  const drifted = spec.decision === "p_value" ? (pValue ?? 1) < effective : statistic >= effective;
+  const { decision, threshold, drifted } = decide(test, statistic, pValue, override, divisor);
   return {
     column: name,
     role,
     type: kind,
     test,
-    decision: spec.decision,
+    decision,
     statistic,
     pValue,
-    threshold: effective,
+    threshold,
     drifted,
     method,
     referenceCount,

@@ -75,6 +75,49 @@ export function numericalSummary(reference: Float64Array, current: Float64Array)
   };
 }
 
+/** {@link binShares} of ascending `values`: the bin index only grows along them, so each bin's end is a binary search. */
+function binSharesOfSorted(values: Float64Array, edges: readonly number[]): number[] {
+  const bins = edges.length - 1;
+  const n = values.length;
+  const lo = edges[0]!;
+  const hi = edges[bins]!;
+  if (n === 0) return new Array<number>(bins).fill(0);
+  if (!(hi > lo)) return Array.from({ length: bins }, (_, i) => (i === 0 ? 1 : 0));
+  // The same arithmetic as binShares, so a value lands in the same bin.
+  const binOf = (x: number) => Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)));
+  const shares = new Array<number>(bins).fill(0);
+  let start = 0;
+  for (let b = 0; b < bins && start < n; b++) {
+    // First index at or after `start` whose bin is beyond b.
+    let left = start;
+    let right = n;
+    while (left < right) {
+      const mid = (left + right) >>> 1;
+      if (binOf(values[mid]!) <= b) left = mid + 1;
+      else right = mid;
+    }
+    shares[b] = (left - start) / n;
+    start = left;
+  }
+  return shares;
+}
+
+/** {@link numericalSummary} of two ascending samples of finite values (the same result, without a pass over them). */
+export function numericalSummaryOfSorted(
+  reference: Float64Array,
+  current: Float64Array,
+): DistributionSummary {
+  const lo = Math.min(reference[0]!, current[0]!);
+  const hi = Math.max(reference[reference.length - 1]!, current[current.length - 1]!);
+  const edges = displayEdges(lo, hi, reference.length + current.length);
+  return {
+    kind: "numerical",
+    edges,
+    reference: binSharesOfSorted(reference, edges),
+    current: binSharesOfSorted(current, edges),
+  };
+}
+
 /** Categorical summary of two frequency tables. */
 export function categoricalSummary(reference: CategoryCounts, current: CategoryCounts): DistributionSummary {
   const total = (m: CategoryCounts) => {

@@ -6,6 +6,7 @@ export {
   compare,
   type DriftReference,
   isDatasetProfile,
+  PARALLEL_MIN_VALUES,
 } from "./compare.js";
 export type { DistributionSummary } from "./distribution-summary.js";
 export { DriftError, type DriftErrorCode } from "./drift-error.js";

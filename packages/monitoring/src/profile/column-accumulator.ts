@@ -3,8 +3,22 @@ import { hashBigInt, hashBoolean, hashNumber, hashString } from "../sketches/has
 import { HyperLogLog } from "../sketches/hyperloglog.js";
 import { KllSketch } from "../sketches/kll-sketch.js";
 import { SpaceSaving } from "../sketches/space-saving.js";
+import { sortFloat64 } from "../stats/radix-sort.js";
 import type { ColumnKind, ColumnProfile, Histogram, ProfileSettings } from "./column-profile.js";
 import { addToExactHistogram, emptyExactHistogram, sketchHistogram } from "./histogram.js";
+import { combineMoments } from "./moments.js";
+
+let runValues = new Float64Array(0);
+let runCounts = new Float64Array(0);
+
+/** Buffers for a batch's distinct values and their counts, shared by every accumulator of this thread. */
+function runScratch(size: number): { distinctValues: Float64Array; distinctCounts: Float64Array } {
+  if (runValues.length < size) {
+    runValues = new Float64Array(size);
+    runCounts = new Float64Array(size);
+  }
+  return { distinctValues: runValues, distinctCounts: runCounts };
+}
 
 /** Everything one column's accumulator needs to start. */
 export interface AccumulatorSetup {
@@ -17,9 +31,10 @@ export interface AccumulatorSetup {
 }
 
 /**
- * One pass over one column: counts, Welford's mean and M2 over finite values, exact min/max, and the
- * sketches. Values arrive one by one from the columnar loops in `profile.ts`; nothing is allocated
- * per value except string keys.
+ * One pass over one column: counts, the mean and M2 over finite values, exact min/max, and the
+ * sketches. Numbers of Arrow float, integer and time columns arrive in batches ({@link addNumbers});
+ * other values one by one (Welford's update for the moments); nothing is allocated per value except
+ * string keys.
  */
 export class ColumnAccumulator {
   readonly setup: AccumulatorSetup;
@@ -65,6 +80,78 @@ export class ColumnAccumulator {
     hashNumber(x, this.#hash);
     this.distinct.addHash(this.#hash[0]!, this.#hash[1]!);
     this.frequent.add(x === 0 ? 0 : x);
+  }
+
+  /**
+   * A batch of non-null numbers of a numeric or timestamp column (NaN counted apart): the summary
+   * {@link addNumber} gives for each, computed per batch. The moments come from two passes over the
+   * batch, combined with Chan's formula; the values are then sorted once (radix), and the sorted run
+   * feeds the KLL sketch ({@link KllSketch.addSorted}), the HyperLogLog (each distinct value once:
+   * its registers do not change on repeats) and the space-saving sketch (exact counts of the batch,
+   * {@link SpaceSaving.addCounts}). Reorders and overwrites `batch`.
+   */
+  addNumbers(batch: Float64Array): void {
+    this.count += batch.length;
+    // Drop NaN, in place; exact min and max over the rest, moments over the finite values.
+    let size = 0;
+    let min = this.min;
+    let max = this.max;
+    let finite = 0;
+    let sum = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const x = batch[i]!;
+      if (Number.isNaN(x)) continue;
+      batch[size++] = x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x - x === 0) {
+        finite++;
+        sum += x;
+      }
+    }
+    this.nanCount += batch.length - size;
+    this.infiniteCount += size - finite;
+    this.min = min;
+    this.max = max;
+    if (size === 0) return;
+    const values = batch.subarray(0, size);
+    if (finite > 0) {
+      const mean = sum / finite;
+      let m2 = 0;
+      let drift = 0;
+      for (let i = 0; i < size; i++) {
+        const d = values[i]! - mean;
+        if (d - d !== 0) continue;
+        m2 += d * d;
+        drift += d;
+      }
+      // The corrected two-pass form: subtracting (Σd)²/n removes the rounding of the mean.
+      const moments = combineMoments(
+        { n: this.finite, mean: this.mean, m2: this.m2 },
+        { n: finite, mean, m2: Math.max(0, m2 - (drift * drift) / finite) },
+      );
+      this.finite = moments.n;
+      this.mean = moments.mean;
+      this.m2 = moments.m2;
+    }
+    if (this.exactHistogram)
+      for (let i = 0; i < size; i++) addToExactHistogram(this.exactHistogram, values[i]!);
+    sortFloat64(values);
+    // Runs of equal values: one hash per distinct value, counts for the frequent items.
+    const { distinctValues, distinctCounts } = runScratch(size);
+    let distinct = 0;
+    for (let i = 0; i < size; ) {
+      const x = values[i]!;
+      let j = i + 1;
+      while (j < size && values[j] === x) j++;
+      distinctValues[distinct] = x;
+      distinctCounts[distinct++] = j - i;
+      hashNumber(x, this.#hash);
+      this.distinct.addHash(this.#hash[0]!, this.#hash[1]!);
+      i = j;
+    }
+    this.frequent.addCounts(distinctValues, distinctCounts, distinct);
+    this.quantiles?.addSorted(values);
   }
 
   /** A non-null int64 (exact beyond 2^53 for the distinct count and frequent items). */

@@ -31,7 +31,8 @@ export interface Histogram {
  * The summary of one column. Missing-value policy: `count` is the number of non-null values (NaN
  * included), `nulls` the nulls, `nanCount` the NaNs and `infiniteCount` the ±Infinity among `count`.
  * `min`/`max` (exact) and `quantiles` cover every non-null, non-NaN value; `mean` and `variance`
- * (population variance, ddof = 0, by Welford's algorithm) cover the finite values only, so one
+ * (population variance, ddof = 0; per batch two passes, batches combined by Chan's formula, or
+ * Welford's algorithm value by value) cover the finite values only, so one
  * infinity does not turn them into NaN. String columns have `min`, `max`, `mean` and `variance` null.
  */
 export interface ColumnProfile {

@@ -5,7 +5,7 @@ export type {
   Histogram,
   ProfileSettings,
 } from "./column-profile.js";
-export { mergeProfiles } from "./merge-profiles.js";
+export { mergeProfileStream, mergeProfiles } from "./merge-profiles.js";
 export { DEFAULT_PROFILE_SETTINGS, type ProfileOptions, type ProfileRow, profile } from "./profile.js";
 export { ProfileError, type ProfileErrorCode } from "./profile-error.js";
 export { profileMigrations } from "./profile-migrations.js";

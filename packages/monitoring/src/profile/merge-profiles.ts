@@ -18,11 +18,40 @@ import { ProfileError } from "./profile-error.js";
  * const reference = mergeProfiles(...partitions.map((p) => profile(p, { seed: 1 })));
  */
 export function mergeProfiles(first: DatasetProfile, ...rest: DatasetProfile[]): DatasetProfile {
-  if (rest.length === 0) return first;
+  return mergeProfileStream([first, ...rest]);
+}
+
+/**
+ * {@link mergeProfiles} over profiles taken one at a time from an iterable (for example decoded one by
+ * one from stored bytes), so only the running merge and the current input are in memory, however
+ * many partitions there are. The same result as `mergeProfiles(...profiles)`.
+ *
+ * @throws ProfileError `MONITORING_INVALID_OPTION` when the iterable is empty; otherwise as
+ *   {@link mergeProfiles}.
+ * @example
+ * const reference = mergeProfileStream(storedBytes.map(deserializeProfile));
+ * function* decoded() { for (const bytes of storedBytes) yield deserializeProfile(bytes); }
+ * const lazily = mergeProfileStream(decoded());
+ */
+export function mergeProfileStream(profiles: Iterable<DatasetProfile>): DatasetProfile {
+  let merged: DatasetProfile | undefined;
   // The first step copies; later steps add into that copy (which nobody else holds), and sketch
   // histograms are read once from the final sketches rather than after every step.
-  let merged = mergeTwo(first, rest[0]!, false);
-  for (let i = 1; i < rest.length; i++) merged = mergeTwo(merged, rest[i]!, true);
+  let owned = false;
+  for (const next of profiles) {
+    if (merged === undefined) {
+      merged = next;
+      continue;
+    }
+    merged = mergeTwo(merged, next, owned);
+    owned = true;
+  }
+  if (merged === undefined) {
+    throw new ProfileError("MONITORING_INVALID_OPTION", "There are no profiles to merge.", {
+      hint: "Pass at least one profile.",
+    });
+  }
+  if (!owned) return merged;
   for (const column of merged.columns.values()) {
     if (column.histogram?.source === "exact" || !column.quantiles) continue;
     const histogram = sketchHistogram(column.quantiles, merged.settings.histogramBins);

@@ -86,6 +86,91 @@ describe("profile", () => {
     expect(result.createdAt).toBe(1234);
   });
 
+  it("summarises a column of several batches within every sketch's bound (checked against exact values)", () => {
+    // 600k values (more than two batches): a grid with heavy ties, NaN, ±Infinity, -0 and nulls.
+    let state = 99;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const values: (number | null)[] = Array.from({ length: 600_000 }, (_, i) => {
+      if (i % 1000 === 7) return null;
+      if (i % 1000 === 8) return Number.NaN;
+      if (i === 9) return Number.POSITIVE_INFINITY;
+      if (i === 10) return -0;
+      const u = next();
+      return u < 0.2 ? 42 : Math.round(next() * 5000) / 10;
+    });
+    const column = profile(new Table({ v: vectorFromArray(values, new Float64()) }), { seed: 3 }).columns.get(
+      "v",
+    )!;
+    // naive() by loops (Math.min(...values) would overflow the stack at this size).
+    const present = values.filter((v): v is number => v !== null);
+    const finite = present.filter(Number.isFinite);
+    const mean = finite.reduce((a, v) => a + v, 0) / finite.length;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of present) {
+      if (Number.isNaN(v)) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    const expected = {
+      count: present.length,
+      nulls: values.length - present.length,
+      nanCount: present.filter(Number.isNaN).length,
+      infiniteCount: present.filter((v) => !Number.isNaN(v) && !Number.isFinite(v)).length,
+      min,
+      max,
+      mean,
+      variance: finite.reduce((a, v) => a + (v - mean) ** 2, 0) / finite.length,
+    };
+    expect(column).toMatchObject({
+      count: expected.count,
+      nulls: expected.nulls,
+      nanCount: expected.nanCount,
+      infiniteCount: expected.infiniteCount,
+      min: expected.min,
+      max: expected.max,
+    });
+    // Both sides sum 600k values naively: each is within n·ε ≈ 7e-11 (relative) of the exact sum.
+    expect(Math.abs(column.mean! / expected.mean - 1)).toBeLessThan(1e-10);
+    expect(Math.abs(column.variance! / expected.variance - 1)).toBeLessThan(1e-10);
+    const ordered = Float64Array.from(
+      values.filter((v): v is number => v !== null && !Number.isNaN(v)),
+    ).sort();
+    const n = ordered.length;
+    const exactCounts = new Map<number, number>();
+    for (const v of ordered) exactCounts.set(v === 0 ? 0 : v, (exactCounts.get(v === 0 ? 0 : v) ?? 0) + 1);
+    // Quantiles: each estimate's exact rank within the KLL bound of its fraction.
+    const sketch = column.quantiles!;
+    for (const q of [0.01, 0.1, 0.19, 0.21, 0.5, 0.9, 0.99]) {
+      const estimate = sketch.quantile(q);
+      let below = 0;
+      let atMost = 0;
+      for (const v of ordered) {
+        if (v < estimate) below++;
+        if (v <= estimate) atMost++;
+      }
+      // With ties the estimate's rank is an interval; q must be within the bound of it.
+      const gap = Math.max(0, below / n - q, q - atMost / n);
+      expect(gap, `q = ${q}`).toBeLessThanOrEqual(sketch.rankErrorBound);
+    }
+    // Distinct values within four standard errors of the HyperLogLog.
+    expect(Math.abs(column.distinct.estimate() / exactCounts.size - 1)).toBeLessThan(
+      4 * column.distinct.standardError,
+    );
+    // Frequent items: 42 (a fifth of the values) first; every count an upper bound within n/capacity.
+    const top = column.frequent.topK();
+    expect(top[0]!.value).toBe(42);
+    expect(column.frequent.maxError).toBeLessThanOrEqual(n / column.frequent.capacity);
+    for (const item of top) {
+      const truth = exactCounts.get(item.value as number) ?? 0;
+      expect(item.count).toBeGreaterThanOrEqual(truth);
+      expect(item.count - item.error).toBeLessThanOrEqual(truth);
+    }
+  });
+
   it("reads int64 (exact beyond 2^53 for distinct values), strings, dictionaries, booleans and times", () => {
     const big = result.columns.get("big")!;
     expect(big).toMatchObject({ count: 8, nulls: 1, max: 2 ** 62 });

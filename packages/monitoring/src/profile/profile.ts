@@ -58,7 +58,7 @@ export type ProfileRow = Readonly<Record<string, unknown>>;
 
 /**
  * Summarises every column of a table in one pass: count, nulls, NaN and infinity counts, exact min and
- * max, mean and population variance (Welford), a KLL quantile sketch (numeric and timestamp columns), a
+ * max, mean and population variance, a KLL quantile sketch (numeric and timestamp columns), a
  * HyperLogLog distinct count, space-saving frequent items and a histogram (see {@link ColumnProfile}).
  *
  * An Arrow table is read column by column from its typed buffers and validity bitmaps (no row objects).
@@ -149,6 +149,56 @@ const TIMESTAMP_TO_MS: Record<number, number> = {
 };
 const decoder = new TextDecoder();
 
+/**
+ * Values per {@link ColumnAccumulator.addNumbers} batch: large enough that the per-batch work (a
+ * sketch merge, the radix sort's counters) is noise, small enough to stay in cache.
+ */
+const BATCH_VALUES = 1 << 18;
+let batchScratch = new Float64Array(BATCH_VALUES);
+
+/** The valid values of a float or 8–32-bit integer chunk, copied into batches. */
+function addNumberBatches(
+  acc: ColumnAccumulator,
+  values: ArrayLike<number>,
+  length: number,
+  valid: (i: number) => boolean,
+  allValid: boolean,
+): void {
+  if (batchScratch.length < BATCH_VALUES) batchScratch = new Float64Array(BATCH_VALUES);
+  const batch = batchScratch;
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    if (!allValid && !valid(i)) continue;
+    batch[size++] = values[i]!;
+    if (size === BATCH_VALUES) {
+      acc.addNumbers(batch);
+      size = 0;
+    }
+  }
+  if (size > 0) acc.addNumbers(batch.subarray(0, size));
+}
+
+/** {@link addNumberBatches} for values that need converting (timestamps and dates, to epoch ms). */
+function addConvertedBatches(
+  acc: ColumnAccumulator,
+  length: number,
+  valid: (i: number) => boolean,
+  read: (i: number) => number,
+): void {
+  if (batchScratch.length < BATCH_VALUES) batchScratch = new Float64Array(BATCH_VALUES);
+  const batch = batchScratch;
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    if (!valid(i)) continue;
+    batch[size++] = read(i);
+    if (size === BATCH_VALUES) {
+      acc.addNumbers(batch);
+      size = 0;
+    }
+  }
+  if (size > 0) acc.addNumbers(batch.subarray(0, size));
+}
+
 /** One Arrow chunk, by its buffers. Fixed-width `values` are already sliced to the chunk; bitmaps are not. */
 function accumulateData(acc: ColumnAccumulator, data: Data): void {
   const { length, offset } = data;
@@ -162,42 +212,28 @@ function accumulateData(acc: ColumnAccumulator, data: Data): void {
   const valid = (i: number) =>
     bitmap === null || ((bitmap[(offset + i) >> 3]! >> ((offset + i) & 7)) & 1) === 1;
 
-  if (DataType.isFloat(type) && type.precision !== 0) {
-    const values = data.values as Float32Array | Float64Array;
-    if (bitmap === null) for (let i = 0; i < length; i++) acc.addNumber(values[i]!);
-    else for (let i = 0; i < length; i++) if (valid(i)) acc.addNumber(values[i]!);
+  if ((DataType.isFloat(type) && type.precision !== 0) || (DataType.isInt(type) && type.bitWidth !== 64)) {
+    addNumberBatches(acc, data.values as ArrayLike<number>, length, valid, bitmap === null);
     return;
   }
   if (DataType.isInt(type)) {
-    if (type.bitWidth === 64) {
-      const values = data.values as BigInt64Array | BigUint64Array;
-      for (let i = 0; i < length; i++) if (valid(i)) acc.addInt64(BigInt(values[i]!));
-      return;
-    }
-    const values = data.values as
-      | Int8Array
-      | Int16Array
-      | Int32Array
-      | Uint8Array
-      | Uint16Array
-      | Uint32Array;
-    if (bitmap === null) for (let i = 0; i < length; i++) acc.addNumber(values[i]!);
-    else for (let i = 0; i < length; i++) if (valid(i)) acc.addNumber(values[i]!);
+    const values = data.values as BigInt64Array | BigUint64Array;
+    for (let i = 0; i < length; i++) if (valid(i)) acc.addInt64(BigInt(values[i]!));
     return;
   }
   if (DataType.isTimestamp(type)) {
     const values = data.values as BigInt64Array;
     const factor = TIMESTAMP_TO_MS[type.unit]!;
-    for (let i = 0; i < length; i++) if (valid(i)) acc.addNumber(Number(values[i]!) * factor);
+    addConvertedBatches(acc, length, valid, (i) => Number(values[i]!) * factor);
     return;
   }
   if (DataType.isDate(type)) {
     if (type.unit === 0) {
       const values = data.values as Int32Array;
-      for (let i = 0; i < length; i++) if (valid(i)) acc.addNumber(values[i]! * 86_400_000);
+      addConvertedBatches(acc, length, valid, (i) => values[i]! * 86_400_000);
     } else {
       const values = data.values as unknown as BigInt64Array;
-      for (let i = 0; i < length; i++) if (valid(i)) acc.addNumber(Number(values[i]!));
+      addConvertedBatches(acc, length, valid, (i) => Number(values[i]!));
     }
     return;
   }

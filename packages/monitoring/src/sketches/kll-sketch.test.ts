@@ -78,6 +78,29 @@ describe("KllSketch", () => {
     });
   }
 
+  for (const [name, make] of Object.entries(streams)) {
+    it(`keeps the rank error within 3.3/k when fed sorted batches (addSorted) on ${name} streams`, () => {
+      for (let seed = 1; seed <= 8; seed++) {
+        const values = make(30_000, lcg(seed * 631));
+        const sketch = new KllSketch({ k: 200, seed });
+        // Batches of several sizes: below level 0's capacity, around k, and far above it.
+        let at = 0;
+        for (const size of [50, 199, 201, 7_000, 1, 12_549, 10_000]) {
+          sketch.addSorted(Float64Array.from(values.subarray(at, at + size)).sort());
+          at += size;
+        }
+        expect(at).toBe(30_000);
+        expect(sketch.count).toBe(30_000);
+        expect(sketch.retained).toBeLessThan(700);
+        expect(sketch.min).toBe(Math.min(...values));
+        expect(sketch.max).toBe(Math.max(...values));
+        expect(worstRankError(sketch, values)).toBeLessThanOrEqual(sketch.rankErrorBound);
+        // Weights still add up to the count: the bytes decode (the reader checks it).
+        expect(KllSketch.deserialize(sketch.serialize()).count).toBe(30_000);
+      }
+    });
+  }
+
   it("answers quantiles within the bound against exact quantiles by sorting", () => {
     const values = streams.lognormal!(50_000, lcg(5));
     const sketch = new KllSketch({ k: 200, seed: 9 });

@@ -129,6 +129,51 @@ export class KllSketch {
     if (this.#retained >= this.#totalCapacity) this.#compress();
   }
 
+  /**
+   * Adds ascending values (no NaN) as one batch, in time linear in their number: the same summary,
+   * within the same bound, as adding them one by one, since a batch that does not fit level 0 is
+   * compacted by itself level by level (one compaction per level, each an every-other pick with a
+   * coin-chosen offset, exactly what a compaction of a sorted level does) until at most k items are
+   * left, which join their level like a merged sketch's. One compaction per level is the fewest KLL
+   * can make, and compactions are where the rank error comes from. Overwrites `sorted`.
+   */
+  addSorted(sorted: Float64Array): void {
+    const m = sorted.length;
+    if (m === 0) return;
+    if (sorted[0]! < this.#min) this.#min = sorted[0]!;
+    if (sorted[m - 1]! > this.#max) this.#max = sorted[m - 1]!;
+    this.#n += m;
+    this.#sortedValues = undefined;
+    let run = sorted;
+    let h = 0;
+    while (run.length > this.k) {
+      const size = run.length;
+      if (size & 1) {
+        // The odd item stays at this level (the largest, as #compactLevel leaves it).
+        this.#ensureLevel(h);
+        this.#push(h, run, size - 1, size);
+      }
+      const promoted = size >> 1;
+      // Every other item moves up with twice the weight; writing in place is safe as i ≤ 2i + offset.
+      const offset = this.#random.bit();
+      for (let i = 0; i < promoted; i++) run[i] = run[2 * i + offset]!;
+      run = run.subarray(0, promoted);
+      h++;
+    }
+    this.#ensureLevel(h);
+    this.#push(h, run, 0, run.length);
+    this.#compress();
+  }
+
+  #ensureLevel(h: number): void {
+    if (this.#levels.length > h) return;
+    while (this.#levels.length <= h) {
+      this.#levels.push(new Float64Array(MIN_WIDTH * 4));
+      this.#sizes.push(0);
+    }
+    this.#updateCapacities();
+  }
+
   #push(level: number, values: Float64Array, start: number, end: number): void {
     let target = this.#levels[level]!;
     const size = this.#sizes[level]!;

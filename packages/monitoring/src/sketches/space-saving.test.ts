@@ -45,6 +45,41 @@ describe("SpaceSaving", () => {
     expect(sketch.topK(1)).toHaveLength(1);
   });
 
+  it("property: batches of exact counts (addCounts) meet the guarantees", () => {
+    fc.assert(
+      fc.property(
+        skewedStream,
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 400 }),
+        (stream, capacity, batchSize) => {
+          const sketch = new SpaceSaving({ capacity });
+          for (let start = 0; start < stream.length; start += batchSize) {
+            const counts = new Map<number, number>();
+            for (const v of stream.slice(start, start + batchSize)) {
+              counts.set(v as number, (counts.get(v as number) ?? 0) + 1);
+            }
+            const values = Float64Array.from(counts.keys());
+            sketch.addCounts(values, Float64Array.from(counts.values()), values.length);
+          }
+          expectGuarantees(sketch, stream);
+        },
+      ),
+      { seed: 12, numRuns: 150 },
+    );
+  });
+
+  it("counts batches exactly while the distinct values fit", () => {
+    const sketch = new SpaceSaving({ capacity: 4 });
+    sketch.addCounts(Float64Array.of(2, 7, -0), Float64Array.of(3, 1, 2), 3);
+    sketch.add(7);
+    expect(sketch.topK()).toEqual([
+      { value: 2, count: 3, error: 0 },
+      { value: 0, count: 2, error: 0 },
+      { value: 7, count: 2, error: 0 },
+    ]);
+    expect(sketch.count).toBe(7);
+  });
+
   it("property: a single stream meets the space-saving guarantees", () => {
     fc.assert(
       fc.property(skewedStream, fc.integer({ min: 1, max: 40 }), (stream, capacity) => {

@@ -50,6 +50,9 @@ export function cdfDistanceSorted(u: Float64Array, v: Float64Array, p: 1 | 2): n
   return sum;
 }
 
+/** Terms per block of the compensated block sums in {@link wasserstein1Sorted}. */
+const SUM_BLOCK = 256;
+
 /**
  * W₁ of two sorted samples through their quantile functions, ∫₀¹ |F_u⁻¹(s) − F_v⁻¹(s)| ds, which equals
  * ∫ |F_u − F_v| dt (the same value as {@link cdfDistanceSorted} with p = 1) but walks the quantile
@@ -62,8 +65,24 @@ export function wasserstein1Sorted(u: Float64Array, v: Float64Array): number {
   let sum = 0;
   let comp = 0;
   if (nu === nv) {
-    for (let i = 0; i < nu; i++) {
-      const y = Math.abs(u[i]! - v[i]!) - comp;
+    // Blocks of terms summed plainly in four independent lanes (no dependency chain through a
+    // compensation), the block sums Kahan-compensated: the rounding error stays at about
+    // BLOCK·ε relative, far below 1e-9, at a fraction of per-term compensation's cost.
+    for (let start = 0; start < nu; start += SUM_BLOCK) {
+      const end = Math.min(nu, start + SUM_BLOCK);
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      let i = start;
+      for (; i + 3 < end; i += 4) {
+        a += Math.abs(u[i]! - v[i]!);
+        b += Math.abs(u[i + 1]! - v[i + 1]!);
+        c += Math.abs(u[i + 2]! - v[i + 2]!);
+        d += Math.abs(u[i + 3]! - v[i + 3]!);
+      }
+      for (; i < end; i++) a += Math.abs(u[i]! - v[i]!);
+      const y = a + b + (c + d) - comp;
       const t = sum + y;
       comp = t - sum - y;
       sum = t;

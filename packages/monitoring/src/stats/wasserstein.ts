@@ -24,18 +24,49 @@ export interface WassersteinNormedOptions extends SampleOptions {
   floor?: number;
 }
 
-/** Population standard deviation (NumPy's `std`, ddof 0), two passes. */
+/**
+ * Population standard deviation (NumPy's `std`, ddof 0), two passes, each summing in four independent
+ * partial sums: a quarter of one running sum's worst-case rounding error, at several times its speed.
+ */
 export function populationStd(values: Float64Array): number {
   const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = values[i]! - mean;
-    ss += d * d;
+  const mean = laneSum(values, 0, false) / n;
+  return Math.sqrt(laneSum(values, mean, true) / n);
+}
+
+/** Σ x (or Σ (x − center)² when `squares`) over `values`, in four lanes. */
+function laneSum(values: Float64Array, center: number, squares: boolean): number {
+  const n = values.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  if (squares) {
+    for (; i + 3 < n; i += 4) {
+      const da = values[i]! - center;
+      const db = values[i + 1]! - center;
+      const dc = values[i + 2]! - center;
+      const dd = values[i + 3]! - center;
+      a += da * da;
+      b += db * db;
+      c += dc * dc;
+      d += dd * dd;
+    }
+    for (; i < n; i++) {
+      const da = values[i]! - center;
+      a += da * da;
+    }
+  } else {
+    for (; i + 3 < n; i += 4) {
+      a += values[i]!;
+      b += values[i + 1]!;
+      c += values[i + 2]!;
+      d += values[i + 3]!;
+    }
+    for (; i < n; i++) a += values[i]!;
   }
-  return Math.sqrt(ss / n);
+  return a + b + (c + d);
 }
 
 /**
