@@ -1,5 +1,5 @@
+import { HyperLogLog } from "@ballast/core";
 import type { ColumnProfile, DatasetProfile } from "../profile/column-profile.js";
-import { HyperLogLog } from "../sketches/hyperloglog.js";
 import { countCategories } from "./category-counts.js";
 import { chooseDriftTest } from "./choose-drift-test.js";
 import {

@@ -1,6 +1,11 @@
-import type { LogicalType } from "@ballast/core";
-import { hashBigInt, hashBoolean, hashNumber, hashString } from "../sketches/hash64.js";
-import { HyperLogLog } from "../sketches/hyperloglog.js";
+import {
+  HyperLogLog,
+  hashBigInt,
+  hashBoolean,
+  hashNumber,
+  hashString,
+  type LogicalType,
+} from "@ballast/core";
 import { KllSketch } from "../sketches/kll-sketch.js";
 import { SpaceSaving } from "../sketches/space-saving.js";
 import { sortFloat64 } from "../stats/radix-sort.js";

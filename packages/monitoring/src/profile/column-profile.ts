@@ -1,5 +1,4 @@
-import type { LogicalType } from "@ballast/core";
-import type { HyperLogLog } from "../sketches/hyperloglog.js";
+import type { HyperLogLog, LogicalType } from "@ballast/core";
 import type { KllSketch } from "../sketches/kll-sketch.js";
 import type { SpaceSaving } from "../sketches/space-saving.js";
 

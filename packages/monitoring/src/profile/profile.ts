@@ -1,7 +1,6 @@
-import { fromArrowType, type LogicalType } from "@ballast/core";
+import { fromArrowType, hashString, type LogicalType } from "@ballast/core";
 import { type Data, DataType, makeVector, type Table, TimeUnit, Type, type Vector } from "apache-arrow";
 import { z } from "zod";
-import { hashString } from "../sketches/hash64.js";
 import { ColumnAccumulator } from "./column-accumulator.js";
 import type { ColumnKind, ColumnProfile, DatasetProfile, ProfileSettings } from "./column-profile.js";
 import { ProfileError } from "./profile-error.js";

@@ -4,10 +4,10 @@ import {
   type LogicalTypeInput,
   logicalTypeSchema,
   parseDuration,
+  type SketchValue,
 } from "@ballast/core";
 import type { Table, Vector } from "apache-arrow";
 import type { ColumnProfile } from "../profile/column-profile.js";
-import type { SketchValue } from "../sketches/hash64.js";
 import type { CheckOutcome, QualityCheck, QualityContext, QualitySeverity } from "./quality-check.js";
 import { QualityError } from "./quality-error.js";
 

@@ -1,6 +1,6 @@
+import type { SketchValue } from "@ballast/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SketchValue } from "./hash64.js";
 import { SpaceSaving } from "./space-saving.js";
 
 /** Checks every space-saving guarantee against exact counts from a Map. */

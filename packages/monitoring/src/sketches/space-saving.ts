@@ -1,6 +1,6 @@
+import type { SketchValue } from "@ballast/core";
 import { ByteReader, corrupt } from "./byte-reader.js";
 import { ByteWriter } from "./byte-writer.js";
-import type { SketchValue } from "./hash64.js";
 import { SketchError } from "./sketch-error.js";
 
 const FORMAT_VERSION = 1;
