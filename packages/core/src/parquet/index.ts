@@ -1,4 +1,9 @@
 export { type ParquetCompression, parquetCompressionSchema } from "./compression.js";
+export {
+  ParquetDecodePool,
+  type ParquetDecodePoolOptions,
+  sharedParquetDecodePool,
+} from "./parquet-decode-pool.js";
 export { ParquetError, type ParquetErrorLocation } from "./parquet-error.js";
 export { type ReadParquetOptions, readParquet } from "./read-parquet.js";
 export {

@@ -1,13 +1,13 @@
 import type { BlobStore, GetOptions } from "../blob-store/types.js";
 
-/** One `getBytes` call seen by {@link recordRanges}. */
+/** One ranged read (`getBytes` or `get`) seen by {@link recordRanges}. */
 export interface RecordedRange {
   offset: number;
   length: number;
 }
 
 /**
- * Test support: wraps a store and records every ranged `getBytes`, so tests can check what a reader
+ * Test support: wraps a store and records every `getBytes` and `get` (with the length asked for), so tests can check what a reader
  * fetched (only the footer, only some columns, one row group at a time). Not exported by the package.
  */
 export function recordRanges(store: BlobStore): { store: BlobStore; ranges: RecordedRange[] } {
@@ -16,7 +16,11 @@ export function recordRanges(store: BlobStore): { store: BlobStore; ranges: Reco
     specificationVersion: store.specificationVersion,
     uri: store.uri,
     put: (key, body, options) => store.put(key, body, options),
-    get: (key, options) => store.get(key, options),
+    async get(key: string, options?: GetOptions) {
+      const stream = await store.get(key, options);
+      ranges.push({ offset: options?.offset ?? 0, length: options?.length ?? Number.POSITIVE_INFINITY });
+      return stream;
+    },
     async getBytes(key: string, options?: GetOptions) {
       const bytes = await store.getBytes(key, options);
       ranges.push({ offset: options?.offset ?? 0, length: bytes.length });

@@ -1,6 +1,8 @@
 import { type RecordBatch, Schema, Table } from "apache-arrow";
 import type { BlobStore } from "../blob-store/types.js";
+import type { ParquetDecodePool } from "./parquet-decode-pool.js";
 import { openRowGroupDecoder } from "./row-group-decoder.js";
+import { readRowGroups } from "./scan-parquet.js";
 
 /** Options of {@link readParquet}. */
 export interface ReadParquetOptions {
@@ -8,6 +10,8 @@ export interface ReadParquetOptions {
   columns?: readonly string[];
   /** Row group indexes to read, in the order wanted; all when omitted. */
   rowGroups?: readonly number[];
+  /** Decode row groups on this pool's worker threads, several at a time; the table is the same. */
+  decodeOn?: ParquetDecodePool;
   signal?: AbortSignal;
 }
 
@@ -42,10 +46,8 @@ export async function readParquet(
           fileSchema.metadata,
         );
   const batches: RecordBatch[] = [];
-  for (const index of rowGroups) {
-    options.signal?.throwIfAborted();
-    const table = await decoder.read(index, { columns: options.columns, signal: options.signal });
-    batches.push(...table.batches);
-  }
+  // With a pool every worker gets row groups to decode; in-thread, one row group at a time.
+  const prefetch = options.decodeOn ? 2 * options.decodeOn.size - 1 : 0;
+  for await (const batch of readRowGroups(decoder, rowGroups, prefetch, options)) batches.push(batch);
   return batches.length ? new Table(batches) : new Table(schema);
 }

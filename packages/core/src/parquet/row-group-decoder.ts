@@ -1,6 +1,7 @@
-import { Schema, type Table } from "apache-arrow";
+import { Schema, type Table, tableFromIPC } from "apache-arrow";
 import type { BlobStore } from "../blob-store/types.js";
 import { projectFooter } from "./column-projection.js";
+import type { ParquetDecodePool } from "./parquet-decode-pool.js";
 import { asParquetError, ParquetError, type ParquetErrorLocation } from "./parquet-error.js";
 import {
   chunkByteRange,
@@ -125,7 +126,9 @@ export class RowGroupDecoder {
 
   /**
    * Reads and decodes one row group. `columns` must have passed {@link checkColumns}; the result has
-   * them in the order given (all columns, in file order, when undefined).
+   * them in the order given (all columns, in file order, when undefined). With `decodeOn`, the
+   * decoding runs on that pool's worker threads and this thread only fetches and packs the bytes;
+   * the table and the errors are the same either way.
    *
    * @throws BallastError `PARQUET_ERROR` when the chunks are out of the file's bounds or fail to
    * decode; store errors pass through.
@@ -136,54 +139,17 @@ export class RowGroupDecoder {
       columns?: readonly string[] | undefined;
       batchRows?: number | undefined;
       signal?: AbortSignal | undefined;
+      decodeOn?: ParquetDecodePool | undefined;
     },
   ): Promise<Table> {
-    this.checkRowGroups([index]);
-    const group = this.rowGroups[index]!;
-    const chunks = rowGroupColumns(group);
-    const wanted = options.columns === undefined ? undefined : new Set(options.columns);
-    const selected = chunks.filter((chunk) => wanted === undefined || wanted.has(chunkTopLevelName(chunk)));
-    const ranges = selected.map(chunkByteRange);
-    for (const range of ranges) {
-      if (
-        range.offset < PARQUET_MAGIC.length ||
-        range.offset + range.length > this.footer.footerOffset ||
-        range.length < 0
-      ) {
-        throw new ParquetError(
-          `Row group ${index} points outside the file (bytes ${range.offset}–${range.offset + range.length} of ${this.footer.fileSize}); the footer is corrupt`,
-          this.location,
-          { hint: "Write the file again; it cannot be read as it is." },
-        );
-      }
-    }
-    const fetched = await this.fetch(ranges, options.signal);
-    // Pack the chunks back to back after the magic, moving each chunk's offsets to its new place.
-    let position = PARQUET_MAGIC.length;
-    const parts: Uint8Array[] = [PARQUET_MAGIC];
-    const packed = new Map<ThriftStruct, ThriftStruct>();
-    selected.forEach((chunk, i) => {
-      const range = ranges[i]!;
-      parts.push(fetched[i]!);
-      packed.set(chunk, shiftColumnChunk(chunk, position - range.offset, true));
-      position += range.length;
-    });
-    const columns = chunks.map((chunk) => packed.get(chunk) ?? chunk);
-    const firstOffset = ranges.length
-      ? Math.min(...ranges.map((range) => range.offset))
-      : PARQUET_MAGIC.length;
-    let footer = withRowGroups(this.footer.fileMetaData, [
-      withRowGroupColumns(group, columns, PARQUET_MAGIC.length - firstOffset),
-    ]);
-    if (wanted !== undefined) footer = projectFooter(footer, wanted, this.projectedSchema(wanted));
-    parts.push(encodeFooter(footer));
-    const file = concat(parts);
+    const file = await this.pack(index, options.columns, options.signal, options.decodeOn);
     const rows = this.rowGroupRows(index);
+    const batchSize = Math.max(1, options.batchRows ?? rows);
     let table: Table;
     try {
-      table = fromWasmTable(
-        this.wasm.readParquet(file, { batchSize: Math.max(1, options.batchRows ?? rows) }),
-      );
+      table = options.decodeOn
+        ? tableFromIPC(await options.decodeOn.decode(file, batchSize))
+        : fromWasmTable(this.wasm.readParquet(file, { batchSize }));
     } catch (error) {
       throw asParquetError(
         error,
@@ -201,11 +167,76 @@ export class RowGroupDecoder {
     return options.columns === undefined ? table : table.select([...options.columns]);
   }
 
-  /** Fetches the ranges, merging near neighbours into one read; returns one buffer per range. */
-  private async fetch(
-    ranges: readonly { offset: number; length: number }[],
+  /**
+   * Fetches the wanted chunks of one row group and packs them, back to back after the magic, with a
+   * footer listing just this row group and these columns (offsets moved to the new places): a small
+   * standalone file the codec decodes in memory.
+   */
+  private async pack(
+    index: number,
+    columns: readonly string[] | undefined,
     signal: AbortSignal | undefined,
-  ) {
+    pool: ParquetDecodePool | undefined,
+  ): Promise<Uint8Array> {
+    this.checkRowGroups([index]);
+    const group = this.rowGroups[index]!;
+    const chunks = rowGroupColumns(group);
+    const wanted = columns === undefined ? undefined : new Set(columns);
+    const selected = chunks.filter((chunk) => wanted === undefined || wanted.has(chunkTopLevelName(chunk)));
+    const ranges = selected.map(chunkByteRange);
+    for (const range of ranges) {
+      if (
+        range.offset < PARQUET_MAGIC.length ||
+        range.offset + range.length > this.footer.footerOffset ||
+        range.length < 0
+      ) {
+        throw new ParquetError(
+          `Row group ${index} points outside the file (bytes ${range.offset}–${range.offset + range.length} of ${this.footer.fileSize}); the footer is corrupt`,
+          this.location,
+          { hint: "Write the file again; it cannot be read as it is." },
+        );
+      }
+    }
+    // Where each chunk lands in the packed file: back to back after the magic, in footer order.
+    let position = PARQUET_MAGIC.length;
+    const targets: number[] = [];
+    const packed = new Map<ThriftStruct, ThriftStruct>();
+    selected.forEach((chunk, i) => {
+      const range = ranges[i]!;
+      targets.push(position);
+      packed.set(chunk, shiftColumnChunk(chunk, position - range.offset, true));
+      position += range.length;
+    });
+    const packedColumns = chunks.map((chunk) => packed.get(chunk) ?? chunk);
+    const firstOffset = ranges.length
+      ? Math.min(...ranges.map((range) => range.offset))
+      : PARQUET_MAGIC.length;
+    let footer = withRowGroups(this.footer.fileMetaData, [
+      withRowGroupColumns(group, packedColumns, PARQUET_MAGIC.length - firstOffset),
+    ]);
+    if (wanted !== undefined) footer = projectFooter(footer, wanted, this.projectedSchema(wanted));
+    const footerBytes = encodeFooter(footer);
+    // Every byte is written below (magic, chunks, footer), so a reused buffer needs no clearing.
+    const file = pool
+      ? pool.allocate(position + footerBytes.length)
+      : new Uint8Array(position + footerBytes.length);
+    file.set(PARQUET_MAGIC, 0);
+    file.set(footerBytes, position);
+    await this.fetchInto(ranges, targets, file, signal);
+    return file;
+  }
+
+  /**
+   * Streams the ranges straight into `file` (range i at `targets[i]`), merging near neighbours into
+   * one read. Copying each arriving piece into place, rather than collecting the pieces and joining
+   * them, saves a copy and a buffer the size of the row group.
+   */
+  private async fetchInto(
+    ranges: readonly { offset: number; length: number }[],
+    targets: readonly number[],
+    file: Uint8Array,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
     const spans: { offset: number; end: number; members: number[] }[] = [];
     for (const i of order) {
@@ -216,28 +247,40 @@ export class RowGroupDecoder {
         last.members.push(i);
       } else spans.push({ offset: range.offset, end: range.offset + range.length, members: [i] });
     }
-    const out: Uint8Array[] = new Array(ranges.length);
     await Promise.all(
       spans.map(async (span) => {
         const length = span.end - span.offset;
-        const bytes = await this.store.getBytes(this.key, {
+        const stream = await this.store.get(this.key, {
           offset: span.offset,
           length,
           ...(signal ? { signal } : {}),
         });
-        if (bytes.length !== length) {
+        let at = span.offset;
+        await new Promise<void>((resolve, reject) => {
+          stream.on("data", (piece: Uint8Array | string) => {
+            const bytes = typeof piece === "string" ? new TextEncoder().encode(piece) : piece;
+            const end = Math.min(at + bytes.length, span.end);
+            for (const i of span.members) {
+              const range = ranges[i]!;
+              const from = Math.max(at, range.offset);
+              const to = Math.min(end, range.offset + range.length);
+              if (from < to) {
+                file.set(bytes.subarray(from - at, to - at), targets[i]! + from - range.offset);
+              }
+            }
+            at += bytes.length;
+          });
+          stream.once("error", reject);
+          stream.once("end", resolve);
+        });
+        if (at - span.offset !== length) {
           throw new ParquetError(
-            `The file is shorter than its footer says (read ${bytes.length} of ${length} bytes at offset ${span.offset}); it is truncated or was replaced while being read`,
+            `The file is shorter than its footer says (read ${at - span.offset} of ${length} bytes at offset ${span.offset}); it is truncated or was replaced while being read`,
             this.location,
           );
         }
-        for (const i of span.members) {
-          const range = ranges[i]!;
-          out[i] = bytes.subarray(range.offset - span.offset, range.offset - span.offset + range.length);
-        }
       }),
     );
-    return out;
   }
 }
 

@@ -93,30 +93,80 @@ export function sortGroups(groups: KeyGroups, ts: Float64Array, created: Float64
  */
 export class AsOfSlots {
   /**
-   * Three numbers per slot, side by side so that placing a row touches few cache lines: the entity
-   * time, the event ts of the slot's row (NaN while empty) and its created ts (-Infinity when
-   * unknown, 0 without created timestamps).
+   * `stride` numbers per slot, side by side so that placing a row touches few cache lines: the
+   * entity time, the event ts of the slot's row (NaN while empty), its created ts (-Infinity when
+   * unknown, 0 without created timestamps; left out when rows are tracked for a source without
+   * them) and, when rows are tracked, the row's ordinal in the scan. Small slots matter: the
+   * merge's random accesses into them are most of its time once they no longer fit in cache.
    */
   private readonly state: Float64Array;
+  private readonly stride: number;
+  /** Offset of the created ts in a slot, or -1 when it is left out (always 0). */
+  private readonly createdAt: number;
+  /** Offset of the ordinal in a slot (tracked rows only). */
+  private readonly ordinalAt: number;
   private readonly groups: KeyGroups;
   private readonly lookbackMs: number | undefined;
   private readonly excludeCreatedAfter: boolean;
+  /**
+   * Per key, the slot its last row went to: the search starts there. Sources are mostly written in
+   * time order, so a key's next row usually lands in the same slot or the next one, and the two
+   * entity times that confirm it share a cache line, where a binary search over the key's run would
+   * touch several.
+   */
+  private readonly cursor: Int32Array;
 
   constructor(
     groups: KeyGroups,
     entityTs: Float64Array,
     lookbackMs: number | undefined,
     excludeCreatedAfter: boolean,
+    trackRows = false,
+    withCreated = true,
   ) {
     this.groups = groups;
     const size = groups.order.length;
-    this.state = new Float64Array(size * 3);
+    this.createdAt = trackRows && !withCreated ? -1 : 2;
+    this.ordinalAt = this.createdAt < 0 ? 2 : 3;
+    const stride = trackRows ? this.ordinalAt + 1 : 3;
+    this.stride = stride;
+    this.state = new Float64Array(size * stride);
     for (let i = 0; i < size; i++) {
-      this.state[3 * i] = entityTs[groups.order[i]!]!;
-      this.state[3 * i + 1] = Number.NaN;
+      this.state[stride * i] = entityTs[groups.order[i]!]!;
+      this.state[stride * i + 1] = Number.NaN;
     }
     this.lookbackMs = lookbackMs;
     this.excludeCreatedAfter = excludeCreatedAfter;
+    this.cursor = groups.start.slice(0, Math.max(0, groups.start.length - 1));
+  }
+
+  /**
+   * The first slot of key `k`'s run [from, end) whose entity time is >= `visible` (`end` when none),
+   * searched from the key's cursor outwards.
+   */
+  private firstSlotAtOrAfter(k: number, from: number, end: number, visible: number): number {
+    const state = this.state;
+    const stride = this.stride;
+    const hint = this.cursor[k]!;
+    let lo: number;
+    let hi: number;
+    if (state[stride * hint]! < visible) {
+      lo = hint + 1;
+      hi = end;
+      // The usual case: the next slot is the one.
+      if (lo < end && state[stride * lo]! >= visible) hi = lo;
+    } else {
+      if (hint === from || state[stride * (hint - 1)]! < visible) return hint;
+      lo = from;
+      hi = hint - 1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (state[stride * mid]! < visible) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < end) this.cursor[k] = lo;
+    return lo;
   }
 
   /**
@@ -134,6 +184,7 @@ export class AsOfSlots {
     slots: Int32Array,
   ): number {
     const state = this.state;
+    const stride = this.stride;
     const start = this.groups.start;
     const hasLookback = this.lookbackMs !== undefined;
     const lookback = this.lookbackMs ?? 0;
@@ -148,21 +199,17 @@ export class AsOfSlots {
       const end = start[k + 1]!;
       if (lo === end) continue;
       // Older than every entity row's lookback floor: never visible.
-      if (hasLookback && t < state[3 * lo]! - lookback) continue;
+      if (hasLookback && t < state[stride * lo]! - lookback) continue;
       const c = created ? created[i]! : 0;
       const visible = filterCreated && c > t ? c : t;
       // First slot whose entity time is >= the visibility time.
-      let hi = end;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (state[3 * mid]! < visible) lo = mid + 1;
-        else hi = mid;
-      }
+      lo = this.firstSlotAtOrAfter(k, lo, end, visible);
       if (lo === end) continue; // visible after every entity row of its key
-      const current = state[3 * lo + 1]!;
-      if (Number.isNaN(current) || t > current || (t === current && c >= state[3 * lo + 2]!)) {
-        state[3 * lo + 1] = t;
-        state[3 * lo + 2] = c;
+      const at = stride * lo;
+      const current = state[at + 1]!;
+      if (Number.isNaN(current) || t > current || (t === current && c >= state[at + 2]!)) {
+        state[at + 1] = t;
+        state[at + 2] = c;
         rows[count] = i;
         slots[count] = lo;
         count++;
@@ -171,11 +218,60 @@ export class AsOfSlots {
     return count;
   }
 
+  /**
+   * Like {@link offer}, but only remembers each winner's ordinal in the scan (`firstOrdinal + i`)
+   * in its slot; needs `trackRows`. The values are fetched later, for the final winners only.
+   */
+  offerTracked(
+    n: number,
+    keys: Int32Array,
+    ts: Float64Array,
+    created: Float64Array | null,
+    firstOrdinal: number,
+  ): void {
+    const state = this.state;
+    const stride = this.stride;
+    const createdAt = this.createdAt;
+    const ordinalAt = this.ordinalAt;
+    const start = this.groups.start;
+    const hasLookback = this.lookbackMs !== undefined;
+    const lookback = this.lookbackMs ?? 0;
+    const filterCreated = this.excludeCreatedAfter && created !== null;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      if (k < 0) continue;
+      const t = ts[i]!;
+      if (Number.isNaN(t)) continue;
+      let lo = start[k]!;
+      const end = start[k + 1]!;
+      if (lo === end) continue;
+      if (hasLookback && t < state[stride * lo]! - lookback) continue;
+      const c = created ? created[i]! : 0;
+      const visible = filterCreated && c > t ? c : t;
+      lo = this.firstSlotAtOrAfter(k, lo, end, visible);
+      if (lo === end) continue;
+      const at = stride * lo;
+      const current = state[at + 1]!;
+      // Without created timestamps every c is 0, so a tie in ts goes to the later row.
+      if (
+        Number.isNaN(current) ||
+        t > current ||
+        (t === current && (createdAt < 0 || c >= state[at + createdAt]!))
+      ) {
+        state[at + 1] = t;
+        if (createdAt >= 0) state[at + createdAt] = c;
+        state[at + ordinalAt] = firstOrdinal + i;
+      }
+    }
+  }
+
   /** For each entity row (by its index in the entity table), the slot holding its answer, or -1. */
   winners(entityRows: number): Int32Array {
     const out = new Int32Array(entityRows).fill(-1);
     const { order, start } = this.groups;
     const state = this.state;
+    const stride = this.stride;
+    const createdAt = this.createdAt;
     const hasLookback = this.lookbackMs !== undefined;
     const lookback = this.lookbackMs ?? 0;
     const groups = start.length - 1;
@@ -184,15 +280,27 @@ export class AsOfSlots {
       let bestTs = 0;
       let bestCreated = 0;
       for (let p = start[k]!; p < start[k + 1]!; p++) {
-        const t = state[3 * p + 1]!;
-        const c = state[3 * p + 2]!;
+        const t = state[stride * p + 1]!;
+        const c = createdAt < 0 ? 0 : state[stride * p + createdAt]!;
         if (!Number.isNaN(t) && (best < 0 || t > bestTs || (t === bestTs && c > bestCreated))) {
           best = p;
           bestTs = t;
           bestCreated = c;
         }
-        if (best >= 0 && (!hasLookback || bestTs >= state[3 * p]! - lookback)) out[order[p]!] = best;
+        if (best >= 0 && (!hasLookback || bestTs >= state[stride * p]! - lookback)) out[order[p]!] = best;
       }
+    }
+    return out;
+  }
+
+  /** For each entity row, the scan ordinal of its answer's source row (see {@link offerTracked}), or -1. */
+  matchedOrdinals(entityRows: number): Float64Array {
+    const winners = this.winners(entityRows);
+    const out = new Float64Array(entityRows);
+    const state = this.state;
+    for (let e = 0; e < entityRows; e++) {
+      const slot = winners[e]!;
+      out[e] = slot < 0 ? -1 : state[this.stride * slot + this.ordinalAt]!;
     }
     return out;
   }

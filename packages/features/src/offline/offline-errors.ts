@@ -79,6 +79,27 @@ export class OfflineJoinInvalidError extends BallastError {
   }
 }
 
+/**
+ * A source read twice by one join (see `JoinViewInput.scanColumns`) yielded other batches the second
+ * time: files were written, replaced or deleted during the join. Code `FEATURE_SOURCE_CHANGED`,
+ * retryable; `details` holds `view` and the first differing `batch`.
+ */
+export class FeatureSourceChangedError extends BallastError {
+  constructor(view: string, batch: number, options: BallastErrorOptions = {}) {
+    super(
+      "FEATURE_SOURCE_CHANGED",
+      `The source of view "${view}" changed during the point-in-time join (its batch ${batch} differs between the two passes).`,
+      {
+        hint: "Retry the join once the writes to the source have finished.",
+        retryable: true,
+        ...options,
+        details: { view, batch, ...options.details },
+      },
+    );
+    this.name = "FeatureSourceChangedError";
+  }
+}
+
 /** Throws `ABORTED` (a BallastError carrying the signal's reason) when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) {

@@ -2,8 +2,10 @@
  * Property test: the engine agrees with the brute-force nested-loop oracle (test/fixtures/as-of-oracle.ts,
  * written from the issue's rules with no code shared with the engine) on random small tables drawn
  * from tiny domains, so ties, equal timestamps, null keys, null timestamps, created-after-T rows and
- * lookback boundaries are frequent. Batch sizes are random too, so rows competing for one slot arrive in one batch or in many.
+ * lookback boundaries are frequent. Batch sizes are random too, so rows competing for one slot arrive in one batch or in many,
+ * and so is the join's shape: one pass over whole batches, or two over projected ones (`scanColumns`).
  */
+import type { RecordBatch } from "apache-arrow";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,6 +19,7 @@ import {
 } from "../../test/fixtures/arrow-tables.js";
 import { oracleMatch } from "../../test/fixtures/as-of-oracle.js";
 import { pointInTimeJoin } from "./point-in-time-join.js";
+import { projectedBatches } from "./projected-batches.js";
 
 const keyInt = fc.option(fc.constantFrom(0n, 1n, 2n), { freq: 6 });
 const keyStr = fc.option(fc.constantFrom("a", "b"), { freq: 6 });
@@ -61,7 +64,19 @@ const viewSettings = fc.record({
   includeCreatedAfter: fc.boolean(),
   lookback: fc.option(fc.integer({ min: 0, max: 8 })),
   chunk: fc.integer({ min: 1, max: 8 }),
+  twoPass: fc.boolean(),
 });
+
+/** The view's scan in both shapes: whole batches, and (for the two-pass join) projected ones. */
+function scans(batches: () => AsyncIterable<RecordBatch>, twoPass: boolean) {
+  if (!twoPass) return { batches };
+  return {
+    batches: () => {
+      throw new Error("a view with scanColumns is not scanned whole");
+    },
+    scanColumns: projectedBatches(batches),
+  };
+}
 
 describe("pointInTimeJoin agrees with the nested-loop oracle", () => {
   it("on random tables, one composite-key view and one single-key view", async () => {
@@ -91,7 +106,7 @@ describe("pointInTimeJoin agrees with the nested-loop oracle", () => {
               {
                 name: "a",
                 joinKeys: ["k_int", "k_str"],
-                batches: batchesOf(scannedRows(sourceA), typesFor(a.hasCreated), a.chunk),
+                ...scans(batchesOf(scannedRows(sourceA), typesFor(a.hasCreated), a.chunk), a.twoPass),
                 hasCreatedTimestamp: a.hasCreated,
                 includeCreatedAfter: a.includeCreatedAfter,
                 ...(a.lookback === null ? {} : { lookbackMs: a.lookback }),
@@ -107,7 +122,7 @@ describe("pointInTimeJoin agrees with the nested-loop oracle", () => {
               {
                 name: "b",
                 joinKeys: ["k_int"],
-                batches: batchesOf(scannedRows(sourceB), typesFor(b.hasCreated), b.chunk),
+                ...scans(batchesOf(scannedRows(sourceB), typesFor(b.hasCreated), b.chunk), b.twoPass),
                 hasCreatedTimestamp: b.hasCreated,
                 includeCreatedAfter: b.includeCreatedAfter,
                 ...(b.lookback === null ? {} : { lookbackMs: b.lookback }),

@@ -15,6 +15,7 @@ import {
   LOOKBACK_MS,
 } from "../../test/fixtures/pit-golden.js";
 import { type JoinViewInput, pointInTimeJoin } from "./point-in-time-join.js";
+import { projectedBatches } from "./projected-batches.js";
 
 function views(chunk: number, extra: Partial<JoinViewInput> = {}): JoinViewInput[] {
   return [
@@ -216,5 +217,86 @@ describe("pointInTimeJoin errors", () => {
     });
     expect(result.schema.fields.slice(0, 2)).toEqual(entities.schema.fields);
     expect(rowsOf(result)[0]).toMatchObject({ conv_rate: 0.35, trips: 33 });
+  });
+});
+
+/** `views(chunk)` joined in two passes over projected batches (`scanColumns`). */
+function twoPassViews(chunk: number, extra: Partial<JoinViewInput> = {}): JoinViewInput[] {
+  return views(chunk, extra).map((view) => ({
+    ...view,
+    batches: () => {
+      throw new Error("a view with scanColumns is not scanned whole");
+    },
+    scanColumns: projectedBatches(view.batches),
+  }));
+}
+
+describe("pointInTimeJoin in two passes (scanColumns), against the same hand-computed rows", () => {
+  for (const chunk of [1, 3, 100]) {
+    it(`matches the golden rows with source batches of ${chunk}`, async () => {
+      const result = await pointInTimeJoin({
+        entities: table(entityRows, entityTypes, 4),
+        timestampColumn: "event_timestamp",
+        views: twoPassViews(chunk),
+      });
+      const rows = rowsOf(result);
+      expect(rows.map((row) => row.label)).toEqual(entityRows.map((row) => row.label));
+      expect(rows.map(({ conv_rate, trips, spend, tier }) => ({ conv_rate, trips, spend, tier }))).toEqual(
+        expected,
+      );
+    });
+  }
+
+  it("includes rows created after T when asked", async () => {
+    const result = await pointInTimeJoin({
+      entities: table(entityRows, entityTypes),
+      timestampColumn: "event_timestamp",
+      views: twoPassViews(3, { includeCreatedAfter: true }),
+    });
+    expect(
+      rowsOf(result).map(({ conv_rate, trips, spend, tier }) => ({ conv_rate, trips, spend, tier })),
+    ).toEqual(expectedIncludeCreatedAfter);
+  });
+
+  it("asks the first pass for the join keys and the second for the features only", async () => {
+    const asked: string[][] = [];
+    const [view] = twoPassViews(2);
+    const scan = view!.scanColumns!;
+    await pointInTimeJoin({
+      entities: table(entityRows, entityTypes),
+      timestampColumn: "event_timestamp",
+      views: [
+        {
+          ...view!,
+          scanColumns: (columns) => {
+            asked.push([...columns]);
+            return scan(columns);
+          },
+        },
+      ],
+    });
+    expect(asked).toEqual([["driver_id"], ["conv_rate", "trips"]]);
+  });
+
+  it("fails with FEATURE_SOURCE_CHANGED (retryable) when the second pass sees other batches", async () => {
+    const rows = scannedRows(driverRows);
+    let pass = 0;
+    const [view] = views(2);
+    const error = await pointInTimeJoin({
+      entities: table(entityRows, entityTypes),
+      timestampColumn: "event_timestamp",
+      views: [
+        {
+          ...view!,
+          // The second pass sees the source with its last row gone, as after a concurrent rewrite.
+          scanColumns: (columns) =>
+            projectedBatches(
+              batchesOf(pass++ === 0 ? rows : rows.slice(0, -1), scannedTypes(driverTypes, true), 2),
+            )(columns),
+        },
+      ],
+    }).catch((e: unknown) => e);
+    expect(BallastError.isInstance(error, "FEATURE_SOURCE_CHANGED"), String(error)).toBe(true);
+    expect((error as BallastError).retryable).toBe(true);
   });
 });

@@ -3,7 +3,13 @@ import { type Data, Field, makeData, RecordBatch, Schema, Struct, Table, type Ve
 import { AsOfSlots, groupByKey, sortGroups } from "./as-of-merge.js";
 import { checkColumnType } from "./column-type.js";
 import { KeyEncoder } from "./key-encoder.js";
-import { FeatureSchemaMismatchError, OfflineJoinInvalidError, throwIfAborted } from "./offline-errors.js";
+import {
+  FeatureSchemaMismatchError,
+  FeatureSourceChangedError,
+  OfflineJoinInvalidError,
+  throwIfAborted,
+} from "./offline-errors.js";
+import { startEarly } from "./read-ahead.js";
 import { CREATED_TS_COLUMN, EVENT_TS_COLUMN } from "./scan-source.js";
 import { isFixedWidth, SlotMatrix } from "./slot-matrix.js";
 import { checkInstantColumn, readMillis } from "./timestamp-column.js";
@@ -17,6 +23,15 @@ export interface JoinViewInput {
   joinKeys: readonly string[];
   /** A fresh scan of the source (the output of `scanSource`) on each call; called once per join. */
   batches: () => AsyncIterable<RecordBatch>;
+  /**
+   * A fresh scan that yields only the named columns (and the timestamps), its batches otherwise
+   * row for row those of `batches` (for `scanSource`, the same options with `columns` narrowed).
+   * When given, the join reads the source in two passes: the join keys and timestamps first, to find
+   * every entity row's matching source row, then the features, copying only the matched rows'
+   * values. That reads each column once, as one pass does, but copies one row per entity row
+   * instead of one per better row seen. `batches` is then not called.
+   */
+  scanColumns?: (columns: readonly string[]) => AsyncIterable<RecordBatch>;
   /** When set, only source rows with event_ts >= T - lookbackMs (inclusive) match. */
   lookbackMs?: number;
   /** Whether the batches carry `__created_ts`. */
@@ -56,10 +71,16 @@ export interface PointInTimeJoinOptions {
  * prefix maxima along each run. Memory is bounded by the entity table (one slot of key, times and
  * feature values per entity row), not by the size of the source, which is never held.
  *
+ * A view with `scanColumns` is joined in two passes (see there): the first merges keys and times and
+ * remembers only each slot's winning row ordinal; the second streams the features and copies the
+ * values of the final matches straight to their entity rows.
+ *
  * @throws FeatureNaiveTimestampError `FEATURE_NAIVE_TIMESTAMP` when the entity timestamp column has
  * no time zone; FeatureSchemaMismatchError `FEATURE_SCHEMA_MISMATCH` when a source batch lacks a
  * join key or feature, or has it with another type; OfflineJoinInvalidError `OFFLINE_JOIN_INVALID`
- * for a missing entity column, a duplicate output name or a negative lookback; `ABORTED` via `signal`.
+ * for a missing entity column, a duplicate output name or a negative lookback;
+ * FeatureSourceChangedError `FEATURE_SOURCE_CHANGED` when a two-pass view's second scan yields
+ * other batches than its first (the source changed during the join; retry); `ABORTED` via `signal`.
  *
  * @example
  * const training = await pointInTimeJoin({
@@ -149,6 +170,22 @@ async function joinView(
   entityTs: Float64Array,
   signal: AbortSignal | undefined,
 ): Promise<Vector[]> {
+  // The first scan starts now, so its first row groups are read while the entity side is prepared.
+  const scan = startEarly(view.scanColumns ? view.scanColumns(view.joinKeys) : view.batches());
+  try {
+    return await joinViewWith(view, entities, entityTs, signal, scan);
+  } finally {
+    await scan.close();
+  }
+}
+
+async function joinViewWith(
+  view: JoinViewInput,
+  entities: Table,
+  entityTs: Float64Array,
+  signal: AbortSignal | undefined,
+  firstScan: AsyncIterable<RecordBatch>,
+): Promise<Vector[]> {
   const rows = entities.numRows;
   const encoder = new KeyEncoder(view.joinKeys);
   const entityKeys = new Int32Array(rows);
@@ -164,85 +201,280 @@ async function joinView(
   const keyCount = encoder.size;
   const entity = groupByKey(entityKeys, rows, keyCount);
   sortGroups(entity, entityTs, null);
-  const lookback = view.lookbackMs;
   const excludeCreatedAfter = view.hasCreatedTimestamp && view.includeCreatedAfter !== true;
-  // Fixed-width features share one row-major matrix; strings, bytes and lists are kept as JS values.
+  const slots = new AsOfSlots(
+    entity,
+    entityTs,
+    view.lookbackMs,
+    excludeCreatedAfter,
+    !!view.scanColumns,
+    view.hasCreatedTimestamp,
+  );
+  const join: ViewJoin = {
+    view,
+    encoder,
+    slots,
+    rows,
+    slotCount: entity.order.length,
+    where: `the source batches of view "${view.name}"`,
+    signal,
+  };
+  return view.scanColumns
+    ? joinInTwoPasses(join, firstScan, view.scanColumns)
+    : joinInOnePass(join, firstScan);
+}
+
+/** What both ways of joining a view share. */
+interface ViewJoin {
+  view: JoinViewInput;
+  encoder: KeyEncoder;
+  slots: AsOfSlots;
+  /** Entity rows. */
+  rows: number;
+  /** Entity rows with a key and a time: one slot each. */
+  slotCount: number;
+  where: string;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Where a join collects feature values, `size` entries: fixed-width features share one row-major
+ * matrix, so copying an entry touches one or two cache lines; strings, bytes and lists are kept as
+ * JS values.
+ */
+function featureStores(view: JoinViewInput, size: number) {
   const fixed = view.features.filter((feature) => isFixedWidth(feature.type));
-  const others = view.features.filter((feature) => !isFixedWidth(feature.type));
+  const others = view.features.filter((feature) => !fixed.includes(feature));
   const matrix = new SlotMatrix(
     fixed.map((feature) => feature.type),
-    entity.order.length,
+    size,
   );
-  const slots = new AsOfSlots(entity, entityTs, lookback, excludeCreatedAfter);
   const buffers = others.map((feature) => {
     const buffer = new ValueBuffer(feature.type);
-    buffer.reserve(entity.order.length);
-    buffer.length = entity.order.length;
+    buffer.reserve(size);
+    buffer.length = size;
     return buffer;
   });
-  let batchKeys = new Int32Array(0);
-  let batchTs = new Float64Array(0);
-  let batchCreated = new Float64Array(0);
-  let winningRows = new Int32Array(0);
-  let winningSlots = new Int32Array(0);
+  /** Copies row `from[i]` of the batch to entry `to[i]`, for i < count. */
+  const scatter = (batch: RecordBatch, from: Int32Array, to: Int32Array, count: number) => {
+    matrix.scatter(
+      fixed.map((feature) => columnData(batch, feature.column)),
+      from,
+      to,
+      count,
+    );
+    for (let f = 0; f < others.length; f++) {
+      buffers[f]!.scatter(columnData(batch, others[f]!.column), from, to, count);
+    }
+  };
+  /** The feature vectors: entry `indices[i]` for output row i, null where negative. */
+  const build = (indices: Int32Array): Vector[] => {
+    const fixedVectors = matrix.buildAll(indices);
+    return view.features.map((feature) => {
+      const f = fixed.indexOf(feature);
+      return f >= 0 ? fixedVectors[f]! : buffers[others.indexOf(feature)]!.build(indices);
+    });
+  };
+  return { scatter, build };
+}
+
+function columnData(batch: RecordBatch, name: string): Data {
+  return batch.getChild(name)!.data[0]!;
+}
+
+/** Per-batch scratch arrays of the merge, grown to the largest batch. */
+class BatchScratch {
+  keys = new Int32Array(0);
+  ts = new Float64Array(0);
+  created = new Float64Array(0);
+  rows = new Int32Array(0);
+  slots = new Int32Array(0);
+
+  /** Key ids, event times and created times (or null) of `batch`'s rows, in the scratch arrays. */
+  read(join: ViewJoin, batch: RecordBatch): Float64Array | null {
+    const n = batch.numRows;
+    if (this.keys.length < n) {
+      this.keys = new Int32Array(n);
+      this.ts = new Float64Array(n);
+      this.created = new Float64Array(n);
+      this.rows = new Int32Array(n);
+      this.slots = new Int32Array(n);
+    }
+    const { view } = join;
+    join.encoder.encode(
+      view.joinKeys.map((key) => batch.schema.fields.find((field) => field.name === key)!),
+      view.joinKeys.map((key) => columnData(batch, key)),
+      this.keys,
+      0,
+      false,
+      join.where,
+    );
+    readMillis(columnData(batch, EVENT_TS_COLUMN), this.ts);
+    if (!view.hasCreatedTimestamp) return null;
+    readMillis(columnData(batch, CREATED_TS_COLUMN), this.created);
+    for (let i = 0; i < n; i++)
+      if (Number.isNaN(this.created[i]!)) this.created[i] = Number.NEGATIVE_INFINITY;
+    return this.created;
+  }
+}
+
+/** Merges the batches as they stream, copying each slot winner's values when it wins. */
+async function joinInOnePass(join: ViewJoin, batches: AsyncIterable<RecordBatch>): Promise<Vector[]> {
+  const { view, slots, signal } = join;
+  const store = featureStores(view, join.slotCount);
+  const scratch = new BatchScratch();
   let checkedSchema: Schema | undefined;
-  const where = `the source batches of view "${view.name}"`;
-  for await (const batch of view.batches()) {
+  for await (const batch of batches) {
     throwIfAborted(signal, "The point-in-time join");
     const n = batch.numRows;
     if (n === 0) continue;
     if (batch.schema !== checkedSchema) {
-      checkBatchSchema(batch.schema, view, where);
+      checkBatchSchema(batch.schema, view, join.where, view.joinKeys, view.features);
       checkedSchema = batch.schema;
     }
-    if (batchKeys.length < n) {
-      batchKeys = new Int32Array(n);
-      batchTs = new Float64Array(n);
-      batchCreated = new Float64Array(n);
-      winningRows = new Int32Array(n);
-      winningSlots = new Int32Array(n);
-    }
-    const child = (name: string): Data => batch.getChild(name)!.data[0]!;
-    encoder.encode(
-      view.joinKeys.map((key) => batch.schema.fields.find((field) => field.name === key)!),
-      view.joinKeys.map(child),
-      batchKeys,
-      0,
-      false,
-      where,
-    );
-    readMillis(child(EVENT_TS_COLUMN), batchTs);
-    if (view.hasCreatedTimestamp) {
-      readMillis(child(CREATED_TS_COLUMN), batchCreated);
-      for (let i = 0; i < n; i++)
-        if (Number.isNaN(batchCreated[i]!)) batchCreated[i] = Number.NEGATIVE_INFINITY;
-    }
-    const fixedData = fixed.map((feature) => child(feature.column));
-    const won = slots.offer(
-      n,
-      batchKeys,
-      batchTs,
-      view.hasCreatedTimestamp ? batchCreated : null,
-      winningRows,
-      winningSlots,
-    );
-    if (won === 0) continue;
-    matrix.scatter(fixedData, winningRows, winningSlots, won);
-    for (let f = 0; f < others.length; f++) {
-      buffers[f]!.scatter(child(others[f]!.column), winningRows, winningSlots, won);
-    }
+    const created = scratch.read(join, batch);
+    const won = slots.offer(n, scratch.keys, scratch.ts, created, scratch.rows, scratch.slots);
+    if (won > 0) store.scatter(batch, scratch.rows, scratch.slots, won);
   }
-  const winners = slots.winners(rows);
-  const fixedVectors = matrix.buildAll(winners);
-  return view.features.map((feature) => {
-    const f = fixed.indexOf(feature);
-    return f >= 0 ? fixedVectors[f]! : buffers[others.indexOf(feature)]!.build(winners);
-  });
+  return store.build(slots.winners(join.rows));
 }
 
-function checkBatchSchema(schema: Schema, view: JoinViewInput, where: string): void {
+/**
+ * Pass one merges keys and times, remembering each slot's winning row by its ordinal in the scan;
+ * pass two streams the features and copies each entity row's final match to that entity row.
+ */
+async function joinInTwoPasses(
+  join: ViewJoin,
+  keysAndTimes: AsyncIterable<RecordBatch>,
+  scanColumns: (columns: readonly string[]) => AsyncIterable<RecordBatch>,
+): Promise<Vector[]> {
+  const { view, slots, signal, rows } = join;
+  const scratch = new BatchScratch();
+  // Per batch of pass one: its first ordinal, and its first and last event times (NaN when null),
+  // which pass two must see again.
+  const batchStarts: number[] = [];
+  const batchEnds: number[] = [];
+  let ordinal = 0;
+  let checkedSchema: Schema | undefined;
+  for await (const batch of keysAndTimes) {
+    throwIfAborted(signal, "The point-in-time join");
+    const n = batch.numRows;
+    if (n === 0) continue;
+    if (batch.schema !== checkedSchema) {
+      checkBatchSchema(batch.schema, view, join.where, view.joinKeys, []);
+      checkedSchema = batch.schema;
+    }
+    const created = scratch.read(join, batch);
+    slots.offerTracked(n, scratch.keys, scratch.ts, created, ordinal);
+    batchStarts.push(ordinal, scratch.ts[0]!, scratch.ts[n - 1]!);
+    batchEnds.push(ordinal + n);
+    ordinal += n;
+  }
+  const columns = [...new Set(view.features.map((feature) => feature.column))];
+  // The second scan starts before the matches are sorted out, to overlap its first reads with that.
+  const features = startEarly(scanColumns(columns));
+  try {
+    return await copyMatches(join, features, slots.matchedOrdinals(rows), batchStarts, batchEnds);
+  } finally {
+    await features.close();
+  }
+}
+
+/** Pass two: streams the features and copies each entity row's match (`matched` ordinals) to it. */
+async function copyMatches(
+  join: ViewJoin,
+  features: AsyncIterable<RecordBatch>,
+  matched: Float64Array,
+  batchStarts: readonly number[],
+  batchEnds: readonly number[],
+): Promise<Vector[]> {
+  const { view, signal, rows } = join;
+  // Entity rows ordered by their match's (batch, row within it): two counting sorts, by row then
+  // (stably) by batch, so that the copies read each batch's columns front to back.
+  const batches = batchEnds.length;
+  const first = new Int32Array(batches + 1);
+  const batchOf = new Int32Array(rows);
+  const rowIn = new Int32Array(rows);
+  let longest = 0;
+  let pairs = 0;
+  for (let e = 0; e < rows; e++) {
+    const o = matched[e]!;
+    if (o < 0) continue;
+    let lo = 0;
+    let hi = batches - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (batchEnds[mid]! <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    batchOf[e] = lo;
+    rowIn[e] = o - batchStarts[3 * lo]!;
+    if (rowIn[e]! >= longest) longest = rowIn[e]! + 1;
+    first[lo + 1]!++;
+    pairs++;
+  }
+  const byRow = new Int32Array(longest + 1);
+  for (let e = 0; e < rows; e++) if (matched[e]! >= 0) byRow[rowIn[e]! + 1]!++;
+  for (let r = 0; r < longest; r++) byRow[r + 1]! += byRow[r]!;
+  const rowOrder = new Int32Array(pairs);
+  for (let e = 0; e < rows; e++) if (matched[e]! >= 0) rowOrder[byRow[rowIn[e]!]!++] = e;
+  for (let b = 0; b < batches; b++) first[b + 1]! += first[b]!;
+  const cursor = first.slice(0, batches);
+  const targets = new Int32Array(pairs);
+  const sourceRows = new Int32Array(pairs);
+  const indices = new Int32Array(rows).fill(-1);
+  for (let i = 0; i < pairs; i++) {
+    const e = rowOrder[i]!;
+    const at = cursor[batchOf[e]!]!++;
+    targets[at] = e;
+    sourceRows[at] = rowIn[e]!;
+    indices[e] = e;
+  }
+  const store = featureStores(view, rows);
+  let b = 0;
+  let ts = new Float64Array(0);
+  let checkedSchema: Schema | undefined;
+  for await (const batch of features) {
+    throwIfAborted(signal, "The point-in-time join");
+    const n = batch.numRows;
+    if (n === 0) continue;
+    if (batch.schema !== checkedSchema) {
+      checkBatchSchema(batch.schema, view, join.where, [], view.features);
+      checkedSchema = batch.schema;
+    }
+    if (ts.length < n) ts = new Float64Array(n);
+    readMillis(columnData(batch, EVENT_TS_COLUMN), ts);
+    if (
+      b >= batches ||
+      batchEnds[b]! - batchStarts[3 * b]! !== n ||
+      !sameTime(ts[0]!, batchStarts[3 * b + 1]!) ||
+      !sameTime(ts[n - 1]!, batchStarts[3 * b + 2]!)
+    ) {
+      throw new FeatureSourceChangedError(view.name, b);
+    }
+    const count = first[b + 1]! - first[b]!;
+    if (count > 0) {
+      store.scatter(batch, sourceRows.subarray(first[b]!), targets.subarray(first[b]!), count);
+    }
+    b++;
+  }
+  if (b !== batches) throw new FeatureSourceChangedError(view.name, b);
+  return store.build(indices);
+}
+
+function sameTime(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+function checkBatchSchema(
+  schema: Schema,
+  view: JoinViewInput,
+  where: string,
+  keys: readonly string[],
+  features: JoinViewInput["features"],
+): void {
   const field = (name: string): Field | undefined => schema.fields.find((f) => f.name === name);
-  for (const key of view.joinKeys) {
+  for (const key of keys) {
     if (!field(key)) {
       throw new FeatureSchemaMismatchError({
         file: where,
@@ -254,6 +486,5 @@ function checkBatchSchema(schema: Schema, view: JoinViewInput, where: string): v
   }
   checkInstantColumn(field(EVENT_TS_COLUMN), where, EVENT_TS_COLUMN);
   if (view.hasCreatedTimestamp) checkInstantColumn(field(CREATED_TS_COLUMN), where, CREATED_TS_COLUMN);
-  for (const feature of view.features)
-    checkColumnType(field(feature.column), feature.type, where, feature.column);
+  for (const feature of features) checkColumnType(field(feature.column), feature.type, where, feature.column);
 }

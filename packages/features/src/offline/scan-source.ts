@@ -1,8 +1,10 @@
 import {
   type BlobStore,
   type LogicalType,
+  type ParquetDecodePool,
   readParquetMetadata,
   scanParquet,
+  sharedParquetDecodePool,
   TIMESTAMP_TIME_ZONE,
 } from "@ballast/core";
 import {
@@ -18,7 +20,7 @@ import {
 } from "apache-arrow";
 import { checkColumnType } from "./column-type.js";
 import { FeatureSchemaMismatchError, OfflineJoinInvalidError, throwIfAborted } from "./offline-errors.js";
-import { readAhead } from "./read-ahead.js";
+import { chainAhead, readAhead } from "./read-ahead.js";
 import { checkInstantColumn, isUtcMillis, readMillis } from "./timestamp-column.js";
 
 /** Name of the event-timestamp column in the batches {@link scanSource} yields. */
@@ -43,6 +45,11 @@ export interface SourceScanOptions {
   /** Event-time filter [start, end) in epoch ms. */
   start?: number;
   end?: number;
+  /**
+   * Where row groups are decoded: a worker pool (default: core's shared pool, so decoding runs on
+   * other cores while the consumer works), or `"calling-thread"`.
+   */
+  decodeOn?: ParquetDecodePool | "calling-thread";
   signal?: AbortSignal;
 }
 
@@ -50,11 +57,15 @@ const utcMillis = new TimestampMillisecond(TIMESTAMP_TIME_ZONE);
 
 /**
  * Streams a Parquet source (one file, or every `.parquet` file under a folder) as record batches,
- * one row group at a time, so memory holds one row group of the wanted columns whatever the
+ * one row group at a time, so memory holds a few row groups of the wanted columns whatever the
  * source's size. Each file's footer is read first and its schema checked against `columns` before
- * any data page is fetched. Yielded batches have the declared columns under their mapped names, in
+ * any of its data pages is fetched. Yielded batches have the declared columns under their mapped names, in
  * the order of `columns`, then `__event_ts` and (when `createdTimestampField` is set) `__created_ts`,
  * both `timestamp[ms, UTC]`.
+ *
+ * Row groups are decoded on core's worker pool (`decodeOn`), a few ahead of the consumer, and the
+ * next file is opened while the current one is consumed, so neither decoding nor I/O is waited
+ * for in turn. A failure still surfaces in its place, after every batch before it.
  *
  * With `start`/`end`, rows outside [start, end) (and rows with a null event timestamp) are dropped.
  * Core's Parquet metadata does not expose column statistics, so the filter runs on decoded rows;
@@ -89,62 +100,79 @@ async function* scanFiles(options: SourceScanOptions): AsyncGenerator<RecordBatc
   for (const [fileColumn, name] of Object.entries(options.fieldMapping ?? {}))
     fileColumnOf.set(name, fileColumn);
   const keys = await sourceKeys(store, options.path, signal);
-  for (const key of keys) {
-    throwIfAborted(signal, "The source scan");
-    const metadata = await readParquetMetadata(store, key);
-    const fields = new Map(metadata.schema.fields.map((field) => [field.name, field]));
-    const file = `${store.uri} ${key}`;
-    const eventField = fields.get(options.timestampField);
-    checkInstantColumn(eventField, file, options.timestampField);
-    const createdName = options.createdTimestampField;
-    const createdField = createdName === undefined ? undefined : fields.get(createdName);
-    if (createdName !== undefined) checkInstantColumn(createdField, file, createdName);
-    const plan = options.columns.map((column) => {
-      const fileColumn = fileColumnOf.get(column.name) ?? column.name;
-      const field = fields.get(fileColumn);
-      checkColumnType(field, column.type, file, fileColumn);
-      return { name: column.name, fileColumn, field: field! };
-    });
-    const wanted = [
-      ...new Set([
-        ...plan.map((p) => p.fileColumn),
-        options.timestampField,
-        ...(createdName ? [createdName] : []),
-      ]),
+  const pool =
+    options.decodeOn === "calling-thread" ? undefined : (options.decodeOn ?? sharedParquetDecodePool());
+  yield* chainAhead(keys.map((key) => () => scanFile(options, key, fileColumnOf, pool)));
+}
+
+/** The batches of one source file, its schema checked against the options first. */
+async function* scanFile(
+  options: SourceScanOptions,
+  key: string,
+  fileColumnOf: ReadonlyMap<string, string>,
+  pool: ParquetDecodePool | undefined,
+): AsyncGenerator<RecordBatch, void, undefined> {
+  const { store, signal } = options;
+  throwIfAborted(signal, "The source scan");
+  const metadata = await readParquetMetadata(store, key);
+  const fields = new Map(metadata.schema.fields.map((field) => [field.name, field]));
+  const file = `${store.uri} ${key}`;
+  const eventField = fields.get(options.timestampField);
+  checkInstantColumn(eventField, file, options.timestampField);
+  const createdName = options.createdTimestampField;
+  const createdField = createdName === undefined ? undefined : fields.get(createdName);
+  if (createdName !== undefined) checkInstantColumn(createdField, file, createdName);
+  const plan = options.columns.map((column) => {
+    const fileColumn = fileColumnOf.get(column.name) ?? column.name;
+    const field = fields.get(fileColumn);
+    checkColumnType(field, column.type, file, fileColumn);
+    return { name: column.name, fileColumn, field: field! };
+  });
+  const wanted = [
+    ...new Set([
+      ...plan.map((p) => p.fileColumn),
+      options.timestampField,
+      ...(createdName ? [createdName] : []),
+    ]),
+  ];
+  const outputFields = [
+    ...plan.map((p) => new Field(p.name, p.field.type, p.field.nullable, p.field.metadata)),
+    new Field(EVENT_TS_COLUMN, utcMillis, true),
+    ...(createdName === undefined ? [] : [new Field(CREATED_TS_COLUMN, utcMillis, true)]),
+  ];
+  const schema = new Schema(outputFields);
+  // Four row groups in flight per worker: on 2 cores, 10M rows joined 2.6-2.8 s with 8 ahead,
+  // 2.8-3.0 s with 4 and 3.0-3.2 s with 2 (memory holds that many row groups more).
+  for await (const batch of scanParquet(store, key, {
+    columns: wanted,
+    ...(pool ? { decodeOn: pool, prefetch: 4 * pool.size } : {}),
+    ...(signal ? { signal } : {}),
+  })) {
+    if (batch.numRows === 0) continue;
+    const column = (name: string): Data => {
+      const child = batch.getChild(name);
+      if (child?.data.length !== 1) {
+        throw new FeatureSchemaMismatchError({
+          file,
+          column: name,
+          declared: "one column",
+          found: "unreadable",
+        });
+      }
+      return child.data[0]!;
+    };
+    const eventData = column(options.timestampField);
+    const children: Data[] = [
+      ...plan.map((p) => column(p.fileColumn)),
+      asUtcMillis(eventData),
+      ...(createdName === undefined ? [] : [asUtcMillis(column(createdName))]),
     ];
-    const outputFields = [
-      ...plan.map((p) => new Field(p.name, p.field.type, p.field.nullable, p.field.metadata)),
-      new Field(EVENT_TS_COLUMN, utcMillis, true),
-      ...(createdName === undefined ? [] : [new Field(CREATED_TS_COLUMN, utcMillis, true)]),
-    ];
-    const schema = new Schema(outputFields);
-    for await (const batch of scanParquet(store, key, { columns: wanted, ...(signal ? { signal } : {}) })) {
-      if (batch.numRows === 0) continue;
-      const column = (name: string): Data => {
-        const child = batch.getChild(name);
-        if (child?.data.length !== 1) {
-          throw new FeatureSchemaMismatchError({
-            file,
-            column: name,
-            declared: "one column",
-            found: "unreadable",
-          });
-        }
-        return child.data[0]!;
-      };
-      const eventData = column(options.timestampField);
-      const children: Data[] = [
-        ...plan.map((p) => column(p.fileColumn)),
-        asUtcMillis(eventData),
-        ...(createdName === undefined ? [] : [asUtcMillis(column(createdName))]),
-      ];
-      const out = new RecordBatch(
-        schema,
-        makeData({ type: new Struct(outputFields), length: batch.numRows, nullCount: 0, children }),
-      );
-      const filtered = filterByTime(out, eventData, options.start, options.end);
-      if (filtered && filtered.numRows > 0) yield filtered;
-    }
+    const out = new RecordBatch(
+      schema,
+      makeData({ type: new Struct(outputFields), length: batch.numRows, nullCount: 0, children }),
+    );
+    const filtered = filterByTime(out, eventData, options.start, options.end);
+    if (filtered && filtered.numRows > 0) yield filtered;
   }
 }
 
