@@ -49,6 +49,7 @@ export { type LatestValuesOptions, latestValues } from "./offline/latest-values.
 export {
   FeatureNaiveTimestampError,
   FeatureSchemaMismatchError,
+  FeatureSourceChangedError,
   OfflineJoinInvalidError,
 } from "./offline/offline-errors.js";
 export {

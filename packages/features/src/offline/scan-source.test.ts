@@ -5,7 +5,7 @@ import { BallastError, type BlobStore, createLocalBlobStore, writeParquet } from
 import { type RecordBatch, Table, TimestampMillisecond, tableToIPC, vectorFromArray } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, table } from "../../test/fixtures/arrow-tables.js";
-import { scanSource } from "./scan-source.js";
+import { listSourceFiles, scanSource } from "./scan-source.js";
 
 let store: BlobStore;
 const T0 = Date.UTC(2024, 0, 1);
@@ -101,6 +101,25 @@ describe("scanSource", () => {
       __created_ts: r.written,
     }));
     expect(out).toEqual(expected);
+  });
+
+  it("reads only the files of an earlier listing, so a file written after it is not read", async () => {
+    const files = await listSourceFiles(store, "src");
+    expect(files).toEqual(["src/more/part-1.parquet", "src/part-0.parquet"]);
+    await writeParquet(store, "src/late/part-2.parquet", table(rows(20, 3), fileTypes));
+    try {
+      const options = {
+        store,
+        path: "src",
+        timestampField: "ts",
+        fieldMapping: { value_raw: "value" },
+        columns,
+      };
+      expect((await collect(scanSource({ ...options, files }))).rows).toHaveLength(15);
+      expect((await collect(scanSource(options))).rows).toHaveLength(18);
+    } finally {
+      await store.delete("src/late/part-2.parquet");
+    }
   });
 
   it("reads a single file and filters [start, end) on the event timestamp", async () => {

@@ -34,6 +34,11 @@ export interface SourceScanOptions {
   store: BlobStore;
   /** A `.parquet` key, or a folder prefix whose every `.parquet` object (at any depth) is read, in key order. */
   path: string;
+  /**
+   * The files to read, as {@link listSourceFiles} listed them under `path`: scans that must see the
+   * same data (the two passes of one join) share one listing, so a file added meanwhile is not read.
+   */
+  files?: readonly string[];
   /** The event timestamp column, as named in the file (before mapping). */
   timestampField: string;
   /** The created timestamp column, as named in the file (before mapping). */
@@ -99,7 +104,7 @@ async function* scanFiles(options: SourceScanOptions): AsyncGenerator<RecordBatc
   const fileColumnOf = new Map<string, string>();
   for (const [fileColumn, name] of Object.entries(options.fieldMapping ?? {}))
     fileColumnOf.set(name, fileColumn);
-  const keys = await sourceKeys(store, options.path, signal);
+  const keys = options.files ?? (await listSourceFiles(store, options.path, signal));
   const pool =
     options.decodeOn === "calling-thread" ? undefined : (options.decodeOn ?? sharedParquetDecodePool());
   yield* chainAhead(keys.map((key) => () => scanFile(options, key, fileColumnOf, pool)));
@@ -177,10 +182,11 @@ async function* scanFile(
 }
 
 /** The `.parquet` keys of a source path, in key order. */
-async function sourceKeys(
+/** The `.parquet` keys a scan of `path` reads, in key order. */
+export async function listSourceFiles(
   store: BlobStore,
   path: string,
-  signal: AbortSignal | undefined,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   if (path.endsWith(".parquet")) return [path];
   const prefix = path === "" || path.endsWith("/") ? path : `${path}/`;

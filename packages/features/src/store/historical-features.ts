@@ -4,7 +4,7 @@ import type { FeatureValue } from "../definitions/logical-value.js";
 import { runTransform } from "../definitions/transform.js";
 import { FeatureError } from "../errors/feature-error.js";
 import { type JoinViewInput, pointInTimeJoin } from "../offline/point-in-time-join.js";
-import { scanSource } from "../offline/scan-source.js";
+import { listSourceFiles, scanSource } from "../offline/scan-source.js";
 import { valueAt, vectorOf } from "./arrow-values.js";
 import { type EntityRow, entityTableFromRows } from "./entity-table.js";
 import {
@@ -112,21 +112,29 @@ export async function joinFeatures(
   entities: Table,
   options: { timestampColumn: string; includeCreatedAfter?: boolean; signal?: AbortSignal },
 ): Promise<Table> {
-  const views: JoinViewInput[] = resolved.views.map(({ spec, features }) => {
+  const views: JoinViewInput[] = [];
+  for (const { spec, features } of resolved.views) {
     const source = offlineSource(spec);
-    return {
+    const columns = scanColumns(spec, features);
+    // Listed once: both passes of the join read the same files, even while pushes add new ones.
+    const files = await listSourceFiles(ctx.blobs, source.path, options.signal);
+    const scan = (wanted: typeof columns) =>
+      scanSource({
+        store: ctx.blobs,
+        path: source.path,
+        files,
+        timestampField: source.timestampField,
+        ...(source.createdTimestampField ? { createdTimestampField: source.createdTimestampField } : {}),
+        fieldMapping: source.fieldMapping,
+        columns: wanted,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    views.push({
       name: spec.name,
       joinKeys: Object.keys(spec.joinKeys),
-      batches: () =>
-        scanSource({
-          store: ctx.blobs,
-          path: source.path,
-          timestampField: source.timestampField,
-          ...(source.createdTimestampField ? { createdTimestampField: source.createdTimestampField } : {}),
-          fieldMapping: source.fieldMapping,
-          columns: scanColumns(spec, features),
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
+      batches: () => scan(columns),
+      // Two passes: keys and times find each entity row's match, then only matched feature rows are copied.
+      scanColumns: (names) => scan(columns.filter((column) => names.includes(column.name))),
       ...(spec.lookbackMs !== null ? { lookbackMs: spec.lookbackMs } : {}),
       hasCreatedTimestamp: source.createdTimestampField !== null,
       includeCreatedAfter: options.includeCreatedAfter ?? false,
@@ -135,8 +143,8 @@ export async function joinFeatures(
         outputName: internalColumn(spec, f.name),
         type: f.type,
       })),
-    };
-  });
+    });
+  }
   const joined = await pointInTimeJoin({
     entities,
     timestampColumn: options.timestampColumn,
