@@ -14,4 +14,5 @@ export type {
   ListPage,
   PutOptions,
   PutResult,
+  RangeRead,
 } from "./types.js";

@@ -42,6 +42,12 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** One range of {@link BlobStore.readInto}: `target.length` bytes at `offset` land in `target`. */
+export interface RangeRead {
+  offset: number;
+  target: Uint8Array;
+}
+
 /** Options of {@link BlobStore.get} and {@link BlobStore.getBytes}. A range past the end is clamped, not an error. */
 export interface GetOptions {
   /** First byte to read (inclusive). */
@@ -90,6 +96,13 @@ export interface BlobStore {
   get(key: string, options?: GetOptions): Promise<Readable>;
   /** Reads a whole object (or a byte range) into memory: for small objects and footers. */
   getBytes(key: string, options?: GetOptions): Promise<Uint8Array>;
+  /**
+   * Optional, where reads are positional (local files): reads byte ranges of one object straight into
+   * the caller's buffers, each `target.length` bytes at its `offset`, with no intermediate buffers,
+   * and returns how many bytes each got (fewer past the end of the object). Readers of many ranges
+   * (Parquet column chunks) use it when present and `get` otherwise. Throws `BLOB_NOT_FOUND` when absent.
+   */
+  readInto?(key: string, reads: readonly RangeRead[], options?: { signal?: AbortSignal }): Promise<number[]>;
   /** Metadata of an object, or undefined when absent. */
   head(key: string): Promise<BlobInfo | undefined>;
   /** One page of objects under a prefix, in key order. */

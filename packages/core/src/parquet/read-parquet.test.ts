@@ -9,6 +9,7 @@ import { BallastError } from "../errors/index.js";
 import { recordRanges } from "./range-recording-store.js";
 import { readParquet } from "./read-parquet.js";
 import { readParquetMetadata } from "./read-parquet-metadata.js";
+import { openRowGroupDecoder } from "./row-group-decoder.js";
 import { scanParquet } from "./scan-parquet.js";
 import { writeParquet } from "./write-parquet.js";
 
@@ -120,6 +121,28 @@ describe("corrupt and truncated files", () => {
     const holed = new Uint8Array([...bytes.subarray(0, 2000), ...bytes.subarray(2100)]);
     await store.put("holed.parquet", holed);
     await expectParquetError(readParquet(store, "holed.parquet"), /row group|corrupt|decode/i);
+  });
+
+  it("a file cut short after its footer was read fails with PARQUET_ERROR, by positional or streamed reads", async () => {
+    const bytes = await writtenBytes();
+    // Half the file keeps the first of the three row groups at most: the last one's chunks are gone.
+    const cut = Math.floor(bytes.length / 2);
+    // The same store without readInto: row groups are then fetched with `get`.
+    const streamed = new Proxy(store, {
+      get: (target, name) => {
+        if (name === "readInto") return undefined;
+        const value = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    expect(store.readInto).toBeTypeOf("function");
+    expect(streamed.readInto).toBeUndefined();
+    for (const reader of [store, streamed]) {
+      await store.put("shrinking.parquet", bytes);
+      const decoder = await openRowGroupDecoder(reader, "shrinking.parquet");
+      await store.put("shrinking.parquet", bytes.subarray(0, cut));
+      await expectParquetError(decoder.read(2, {}), /shorter than its footer says/);
+    }
   });
 
   it("garbage bytes and a corrupt footer fail with PARQUET_ERROR", async () => {

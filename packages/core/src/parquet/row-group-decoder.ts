@@ -237,6 +237,18 @@ export class RowGroupDecoder {
     file: Uint8Array,
     signal: AbortSignal | undefined,
   ): Promise<void> {
+    if (this.store.readInto) {
+      // Positional reads straight into place: no stream pieces to allocate, copy and collect.
+      const reads = ranges.map((range, i) => ({
+        offset: range.offset,
+        target: file.subarray(targets[i]!, targets[i]! + range.length),
+      }));
+      const got = await this.store.readInto(this.key, reads, signal ? { signal } : {});
+      got.forEach((length, i) => {
+        if (length !== ranges[i]!.length) throw this.truncated(length, ranges[i]!.length, ranges[i]!.offset);
+      });
+      return;
+    }
     const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
     const spans: { offset: number; end: number; members: number[] }[] = [];
     for (const i of order) {
@@ -273,13 +285,15 @@ export class RowGroupDecoder {
           stream.once("error", reject);
           stream.once("end", resolve);
         });
-        if (at - span.offset !== length) {
-          throw new ParquetError(
-            `The file is shorter than its footer says (read ${at - span.offset} of ${length} bytes at offset ${span.offset}); it is truncated or was replaced while being read`,
-            this.location,
-          );
-        }
+        if (at - span.offset !== length) throw this.truncated(at - span.offset, length, span.offset);
       }),
+    );
+  }
+
+  private truncated(read: number, length: number, offset: number): ParquetError {
+    return new ParquetError(
+      `The file is shorter than its footer says (read ${read} of ${length} bytes at offset ${offset}); it is truncated or was replaced while being read`,
+      this.location,
     );
   }
 }

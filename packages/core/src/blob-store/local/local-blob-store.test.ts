@@ -37,6 +37,34 @@ describe("local blob store", () => {
     expect(fileURLToPath(fromRelative.uri)).toBe(join(root, "rel"));
   });
 
+  it("reads ranges straight into the caller's buffers, short past the end, and validates them", async () => {
+    const store = await createLocalBlobStore(await freshRoot());
+    const data = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 251);
+    await store.put("ranges/data", data);
+    expect(store.readInto).toBeTypeOf("function");
+    const readInto = store.readInto!.bind(store);
+    const buffer = new Uint8Array(40);
+    const got = await readInto("ranges/data", [
+      { offset: 2990, target: buffer.subarray(0, 20) }, // only 10 bytes left
+      { offset: 100, target: buffer.subarray(20, 30) },
+      { offset: 0, target: buffer.subarray(30, 30) },
+    ]);
+    expect(got).toEqual([10, 10, 0]);
+    expect([...buffer.subarray(0, 10)]).toEqual([...data.subarray(2990)]);
+    expect([...buffer.subarray(10, 20)]).toEqual(Array(10).fill(0));
+    expect([...buffer.subarray(20, 30)]).toEqual([...data.subarray(100, 110)]);
+    await expect(readInto("ranges/data", [{ offset: -1, target: buffer }])).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+    });
+    await expect(readInto("ranges/absent", [{ offset: 0, target: buffer }])).rejects.toMatchObject({
+      code: "BLOB_NOT_FOUND",
+    });
+    const aborted = AbortSignal.abort();
+    await expect(
+      readInto("ranges/data", [{ offset: 0, target: buffer }], { signal: aborted }),
+    ).rejects.toMatchObject({ code: "ABORTED" });
+  });
+
   it("keeps temp files and sidecars out of list, and rejects keys in the reserved directory", async () => {
     const store = await createLocalBlobStore(await freshRoot());
     await store.put("x", "1", { metadata: { a: "b" } });

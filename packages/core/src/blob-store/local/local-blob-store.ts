@@ -31,7 +31,11 @@ import type {
   ListPage,
   PutOptions,
   PutResult,
+  RangeRead,
 } from "../types.js";
+
+/** Largest piece a read stream yields. */
+const READ_CHUNK_BYTES = 1 << 22;
 
 /**
  * Top-level directory the store keeps for itself: `tmp/` for writes in progress, `meta/` for
@@ -211,7 +215,14 @@ class LocalBlobStore implements BlobStore {
         return emptyStream();
       }
       // The open handle pins this version: a concurrent overwrite renames a new file over the path.
-      return file.createReadStream({ start: offset, end: end - 1, autoClose: true });
+      // Chunks of up to 4 MiB instead of the 64 KiB default: a Parquet column chunk arrives in a few
+      // reads and allocations rather than dozens.
+      return file.createReadStream({
+        start: offset,
+        end: end - 1,
+        autoClose: true,
+        highWaterMark: Math.min(end - offset, READ_CHUNK_BYTES),
+      });
     } catch (error) {
       await file.close();
       throw asBlobError(this.uri, `read "${key}"`, error, key);
@@ -220,6 +231,47 @@ class LocalBlobStore implements BlobStore {
 
   async getBytes(key: string, options: GetOptions = {}): Promise<Uint8Array> {
     return readAll(await this.get(key, options));
+  }
+
+  async readInto(
+    key: string,
+    reads: readonly RangeRead[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number[]> {
+    this.#checkKey(key);
+    for (const { offset } of reads) byteRange({ offset });
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(this.#objectPath(key), "r");
+    } catch (error) {
+      if (isAbsent(error)) throw blobNotFound(this.uri, key, error);
+      throw asBlobError(this.uri, `read "${key}"`, error, key);
+    }
+    try {
+      if (!(await file.stat()).isFile()) throw blobNotFound(this.uri, key);
+      // One open handle for every range: it pins this version of the file, as `get` does.
+      return await Promise.all(
+        reads.map(async ({ offset, target }) => {
+          let done = 0;
+          while (done < target.length) {
+            if (options.signal?.aborted) {
+              throw new BallastError("ABORTED", `Reading "${key}" from ${this.uri} was aborted.`, {
+                cause: options.signal.reason,
+              });
+            }
+            const { bytesRead } = await file.read(target, done, target.length - done, offset + done);
+            if (bytesRead === 0) break;
+            done += bytesRead;
+          }
+          return done;
+        }),
+      );
+    } catch (error) {
+      if (BallastError.isInstance(error)) throw error;
+      throw asBlobError(this.uri, `read "${key}"`, error, key);
+    } finally {
+      await file.close();
+    }
   }
 
   async head(key: string): Promise<BlobInfo | undefined> {
