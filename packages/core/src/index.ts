@@ -1,4 +1,5 @@
 export * from "./arrow/index.js";
+export * from "./binary/index.js";
 export * from "./blob-store/index.js";
 export { crc32 } from "./checksum/crc32.js";
 export * from "./config/index.js";

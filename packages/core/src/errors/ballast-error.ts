@@ -26,6 +26,7 @@ export type BallastErrorCode =
   | "SKETCH_INVALID_OPTION"
   | "SKETCH_INCOMPATIBLE"
   | "SKETCH_CORRUPT"
+  | "BINARY_CORRUPT"
   | "RESOURCE_CLOSED"
   | "ABORTED"
   | (string & {});

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ByteReader } from "../binary/byte-reader.js";
+import { ByteWriter } from "../binary/byte-writer.js";
 import { hashValue } from "./hash64.js";
 import { HyperLogLog } from "./hyperloglog.js";
 
@@ -103,35 +105,19 @@ describe("HyperLogLog", () => {
     expect(() => sparse.merge(dense)).toThrow(expect.objectContaining({ code: "SKETCH_INCOMPATIBLE" }));
   });
 
-  it("writes into and reads from a caller's byte stream, several sketches back to back", () => {
-    const chunks: number[] = [];
-    const sink = {
-      u8: (v: number) => void chunks.push(v),
-      u32: (v: number) => void chunks.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24),
-      bytes: (b: Uint8Array) => void chunks.push(...b),
-    };
+  it("writes into and reads from a larger record, several sketches back to back", () => {
     const a = new HyperLogLog({ precision: 6 });
     const b = new HyperLogLog({ precision: 12 });
     for (let i = 0; i < 500; i++) a.add(i);
     for (let i = 0; i < 30; i++) b.add(`k${i}`);
-    a.writeTo(sink);
-    b.writeTo(sink);
-    const bytes = Uint8Array.from(chunks);
-    let at = 0;
-    const source = {
-      u8: () => bytes[at++]!,
-      u32: () => {
-        const v = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-        at += 4;
-        return v >>> 0;
-      },
-      bytes: (n: number) => {
-        at += n;
-        return bytes.subarray(at - n, at);
-      },
-    };
-    expect(HyperLogLog.readFrom(source).equals(a)).toBe(true);
-    expect(HyperLogLog.readFrom(source).equals(b)).toBe(true);
-    expect(at).toBe(bytes.length);
+    const writer = new ByteWriter();
+    writer.string("header");
+    a.writeTo(writer);
+    b.writeTo(writer);
+    const reader = new ByteReader(writer.finish(), "record");
+    expect(reader.string()).toBe("header");
+    expect(HyperLogLog.readFrom(reader).equals(a)).toBe(true);
+    expect(HyperLogLog.readFrom(reader).equals(b)).toBe(true);
+    reader.end();
   });
 });

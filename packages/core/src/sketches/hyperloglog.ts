@@ -1,5 +1,6 @@
+import { ByteReader } from "../binary/byte-reader.js";
+import { ByteWriter } from "../binary/byte-writer.js";
 import { BallastError } from "../errors/ballast-error.js";
-import { BoundedReader, type ByteSink, type ByteSource, corruptSketch, FixedWriter } from "./byte-buffers.js";
 import { hashBytes, hashValue, type SketchValue, TAG_STRING } from "./hash64.js";
 
 const FORMAT_VERSION = 1;
@@ -7,7 +8,14 @@ const DENSE = 0;
 const SPARSE = 1;
 const ALPHA_INFINITY = 1 / (2 * Math.LN2);
 const WHAT = "HyperLogLog sketch";
-const corrupt = (problem: string) => corruptSketch(WHAT, problem);
+
+function sketchCorrupt(what: string, problem: string, cause?: unknown): BallastError {
+  return new BallastError("SKETCH_CORRUPT", `Cannot read the ${what}: ${problem}.`, {
+    hint: "The bytes were truncated or changed after serialize(); serialize the sketch again from its source.",
+    cause,
+  });
+}
+const corrupt = (problem: string) => sketchCorrupt(WHAT, problem);
 
 /** Options of {@link HyperLogLog}. */
 export interface HyperLogLogOptions {
@@ -142,14 +150,13 @@ export class HyperLogLog {
    * u32 count then (u32 index, u8 value) per non-empty register, used when smaller).
    */
   serialize(): Uint8Array {
-    // Header plus at most one byte per register: the sparse form is used only when it is smaller.
-    const writer = new FixedWriter(3 + this.#registers.length);
+    const writer = new ByteWriter();
     this.writeTo(writer);
     return writer.finish();
   }
 
   /** Writes {@link serialize}'s bytes into a larger buffer. */
-  writeTo(writer: ByteSink): void {
+  writeTo(writer: ByteWriter): void {
     writer.u8(FORMAT_VERSION);
     writer.u8(this.precision);
     let nonEmpty = 0;
@@ -170,14 +177,14 @@ export class HyperLogLog {
 
   /** Reads {@link serialize}'s bytes. @throws BallastError `SKETCH_CORRUPT`. */
   static deserialize(bytes: Uint8Array): HyperLogLog {
-    const reader = new BoundedReader(bytes, WHAT);
+    const reader = new ByteReader(bytes, WHAT, sketchCorrupt);
     const sketch = HyperLogLog.readFrom(reader);
-    if (reader.remaining !== 0) throw corrupt(`${reader.remaining} unexpected trailing bytes`);
+    reader.end();
     return sketch;
   }
 
   /** Reads one sketch from a larger buffer. @throws BallastError `SKETCH_CORRUPT` for impossible contents. */
-  static readFrom(reader: ByteSource): HyperLogLog {
+  static readFrom(reader: ByteReader): HyperLogLog {
     const version = reader.u8();
     if (version !== FORMAT_VERSION) throw corrupt(`unknown format version ${version}`);
     const precision = reader.u8();

@@ -1,4 +1,3 @@
-export type { ByteSink, ByteSource } from "./byte-buffers.js";
 export {
   hashBigInt,
   hashBoolean,

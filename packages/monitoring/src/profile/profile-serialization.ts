@@ -1,6 +1,4 @@
-import { crc32, HyperLogLog, logicalTypeSchema } from "@ballast/core";
-import { ByteReader } from "../sketches/byte-reader.js";
-import { ByteWriter } from "../sketches/byte-writer.js";
+import { ByteReader, ByteWriter, crc32, HyperLogLog, logicalTypeSchema } from "@ballast/core";
 import { KllSketch } from "../sketches/kll-sketch.js";
 import { SpaceSaving } from "../sketches/space-saving.js";
 import type { ColumnKind, ColumnProfile, DatasetProfile, Histogram } from "./column-profile.js";

@@ -1,7 +1,6 @@
-import { ByteReader, corrupt } from "./byte-reader.js";
-import { ByteWriter } from "./byte-writer.js";
+import { ByteReader, ByteWriter } from "@ballast/core";
 import { randomSeed, SeededRandom } from "./seeded-random.js";
-import { SketchError } from "./sketch-error.js";
+import { corrupt, SketchError } from "./sketch-error.js";
 import { sortFloat64 } from "./sort-float64.js";
 
 const FORMAT_VERSION = 1;
@@ -420,7 +419,7 @@ export class KllSketch {
 
   /** Reads {@link serialize}'s bytes. @throws SketchError `MONITORING_SKETCH_CORRUPT`. */
   static deserialize(bytes: Uint8Array): KllSketch {
-    const reader = new ByteReader(bytes, "KLL sketch");
+    const reader = new ByteReader(bytes, "KLL sketch", corrupt);
     const sketch = KllSketch.readFrom(reader);
     reader.end();
     return sketch;

@@ -18,3 +18,11 @@ export class SketchError extends BallastError {
     this.name = "SketchError";
   }
 }
+
+/** The error for sketch bytes that do not decode as `what` (`MONITORING_SKETCH_CORRUPT`). */
+export function corrupt(what: string, problem: string, cause?: unknown): SketchError {
+  return new SketchError("MONITORING_SKETCH_CORRUPT", `Cannot read the ${what}: ${problem}.`, {
+    hint: "The bytes were truncated or changed after serialize(); serialize the sketch again from its source.",
+    cause,
+  });
+}

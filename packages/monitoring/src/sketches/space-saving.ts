@@ -1,7 +1,5 @@
-import type { SketchValue } from "@ballast/core";
-import { ByteReader, corrupt } from "./byte-reader.js";
-import { ByteWriter } from "./byte-writer.js";
-import { SketchError } from "./sketch-error.js";
+import { ByteReader, ByteWriter, type SketchValue } from "@ballast/core";
+import { corrupt, SketchError } from "./sketch-error.js";
 
 const FORMAT_VERSION = 1;
 const FLOAT = new Float64Array(1);
@@ -420,7 +418,7 @@ export class SpaceSaving {
 
   /** Reads {@link serialize}'s bytes. @throws SketchError `MONITORING_SKETCH_CORRUPT`. */
   static deserialize(bytes: Uint8Array): SpaceSaving {
-    const reader = new ByteReader(bytes, "space-saving sketch");
+    const reader = new ByteReader(bytes, "space-saving sketch", corrupt);
     const sketch = SpaceSaving.readFrom(reader);
     reader.end();
     return sketch;

@@ -1,6 +1,6 @@
 const encoder = new TextEncoder();
 
-/** A growable little-endian byte buffer for the binary forms of sketches and profiles. */
+/** A growable little-endian byte buffer for binary formats (sketches, profiles); {@link ByteReader} reads it. */
 export class ByteWriter {
   #bytes = new Uint8Array(256);
   #view = new DataView(this.#bytes.buffer);

@@ -1,10 +1,14 @@
-import { SketchError } from "./sketch-error.js";
+import { BallastError } from "../errors/ballast-error.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Builds the error for bytes that do not decode as `what`. */
+export type CorruptBytesError = (what: string, problem: string, cause?: unknown) => BallastError;
+
 /**
- * Reads what {@link ByteWriter} wrote. Every read past the end, and any invalid UTF-8, throws
- * `MONITORING_SKETCH_CORRUPT`, so truncated input is never read as zeros.
+ * Reads what {@link ByteWriter} wrote (little-endian). Every read past the end, and any invalid
+ * UTF-8, throws the `corrupt` error the reader was made with (default `BINARY_CORRUPT`), so
+ * truncated input is never read as zeros and each format reports in its own words.
  */
 export class ByteReader {
   readonly #bytes: Uint8Array;
@@ -14,6 +18,7 @@ export class ByteReader {
   constructor(
     bytes: Uint8Array,
     readonly what: string,
+    readonly corrupt: CorruptBytesError = corruptBytes,
   ) {
     this.#bytes = bytes;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -29,7 +34,7 @@ export class ByteReader {
 
   #take(size: number): number {
     if (size < 0 || this.#position + size > this.#bytes.length) {
-      throw corrupt(
+      throw this.corrupt(
         this.what,
         `needs ${size} more bytes at offset ${this.#position} but ${this.remaining} remain`,
       );
@@ -80,20 +85,20 @@ export class ByteReader {
     try {
       return decoder.decode(bytes);
     } catch (error) {
-      throw corrupt(this.what, "a string is not valid UTF-8", error);
+      throw this.corrupt(this.what, "a string is not valid UTF-8", error);
     }
   }
 
   /** Throws unless every byte was read (trailing bytes mean a framing error). */
   end(): void {
-    if (this.remaining !== 0) throw corrupt(this.what, `${this.remaining} unexpected trailing bytes`);
+    if (this.remaining !== 0) throw this.corrupt(this.what, `${this.remaining} unexpected trailing bytes`);
   }
 }
 
-/** The error for bytes that do not decode as `what`. */
-export function corrupt(what: string, problem: string, cause?: unknown): SketchError {
-  return new SketchError("MONITORING_SKETCH_CORRUPT", `Cannot read the ${what}: ${problem}.`, {
-    hint: "The bytes were truncated or changed after serialize(); serialize the sketch again from its source.",
+/** The default {@link CorruptBytesError}: `BINARY_CORRUPT`. */
+export function corruptBytes(what: string, problem: string, cause?: unknown): BallastError {
+  return new BallastError("BINARY_CORRUPT", `Cannot read the ${what}: ${problem}.`, {
+    hint: "The bytes were truncated or changed after they were written; write them again from their source.",
     cause,
   });
 }
