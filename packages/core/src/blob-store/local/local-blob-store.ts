@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
 import {
+  type FileHandle,
   link,
   mkdir,
   open,
@@ -196,10 +197,13 @@ class LocalBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string, options: GetOptions = {}): Promise<Readable> {
+  /**
+   * Opens an object for reading, with its size. The open handle pins this version: a concurrent
+   * overwrite renames a new file over the path.
+   */
+  async #openObject(key: string): Promise<{ file: FileHandle; size: number }> {
     this.#checkKey(key);
-    const { offset, length } = byteRange(options);
-    let file: Awaited<ReturnType<typeof open>>;
+    let file: FileHandle;
     try {
       file = await open(this.#objectPath(key), "r");
     } catch (error) {
@@ -209,12 +213,22 @@ class LocalBlobStore implements BlobStore {
     try {
       const info = await file.stat();
       if (!info.isFile()) throw blobNotFound(this.uri, key);
-      const end = length === undefined ? info.size : Math.min(info.size, offset + length);
+      return { file, size: info.size };
+    } catch (error) {
+      await file.close();
+      throw asBlobError(this.uri, `read "${key}"`, error, key);
+    }
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
+    const { offset, length } = byteRange(options);
+    const { file, size } = await this.#openObject(key);
+    try {
+      const end = length === undefined ? size : Math.min(size, offset + length);
       if (offset >= end) {
         await file.close();
         return emptyStream();
       }
-      // The open handle pins this version: a concurrent overwrite renames a new file over the path.
       // Chunks of up to 4 MiB instead of the 64 KiB default: a Parquet column chunk arrives in a few
       // reads and allocations rather than dozens.
       return file.createReadStream({
@@ -238,18 +252,10 @@ class LocalBlobStore implements BlobStore {
     reads: readonly RangeRead[],
     options: { signal?: AbortSignal } = {},
   ): Promise<number[]> {
-    this.#checkKey(key);
     for (const { offset } of reads) byteRange({ offset });
-    let file: Awaited<ReturnType<typeof open>>;
+    // One open handle for every range, so all of them read the same version of the object.
+    const { file } = await this.#openObject(key);
     try {
-      file = await open(this.#objectPath(key), "r");
-    } catch (error) {
-      if (isAbsent(error)) throw blobNotFound(this.uri, key, error);
-      throw asBlobError(this.uri, `read "${key}"`, error, key);
-    }
-    try {
-      if (!(await file.stat()).isFile()) throw blobNotFound(this.uri, key);
-      // One open handle for every range: it pins this version of the file, as `get` does.
       return await Promise.all(
         reads.map(async ({ offset, target }) => {
           let done = 0;
