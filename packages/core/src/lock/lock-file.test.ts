@@ -52,6 +52,24 @@ describe("acquireLockFile", () => {
     );
   });
 
+  it("lets exactly one of several racing takeovers of a dead owner's lock win", async () => {
+    for (let round = 0; round < 20; round++) {
+      const path = fresh();
+      writeFileSync(path, JSON.stringify({ pid: DEAD_PID, hostname: hostname(), acquiredAt: "then" }));
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => acquireLockFile(path, { onHeld: held })),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      for (const lost of results.filter((r) => r.status === "rejected")) {
+        expect(BallastError.isInstance(lost.reason, "TEST_LOCKED")).toBe(true);
+      }
+      const owner = JSON.parse(readFileSync(path, "utf8")) as LockOwner;
+      expect(owner.pid).toBe(process.pid);
+      await won[0]!.value.release();
+    }
+  });
+
   it("respects a fresh unreadable lock (its owner is still writing) and replaces an old one", async () => {
     const path = fresh();
     writeFileSync(path, "{");

@@ -1,4 +1,4 @@
-import { link, readFile, stat, unlink, writeFile } from "node:fs/promises";
+import { link, open, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { BallastError } from "../errors/ballast-error.js";
 
@@ -66,6 +66,37 @@ async function removeIfPresent(path: string): Promise<void> {
   });
 }
 
+function sameOwner(a: LockOwner | undefined, b: LockOwner | undefined): boolean {
+  return a?.pid === b?.pid && a?.hostname === b?.hostname && a?.acquiredAt === b?.acquiredAt;
+}
+
+/**
+ * Removes a stale lock so the caller can link its own. Two processes may judge the same lock stale
+ * at once, and the slower one must not delete the lock the faster one has just taken: so only the
+ * holder of a second, short-lived `<path>.takeover` file may remove the lock, and only after reading
+ * again that it is still the stale one. False when another process is taking over right now.
+ */
+async function removeStale(path: string, stale: LockOwner | undefined): Promise<boolean> {
+  const takeover = `${path}.takeover`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await (await open(takeover, "wx")).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A takeover file outlives its process only after a crash in the few steps below.
+      if (attempt > 0 || !(await isStale(takeover, undefined))) return false;
+      await removeIfPresent(takeover);
+    }
+  }
+  try {
+    if (sameOwner(await readOwner(path), stale)) await removeIfPresent(path);
+    return true;
+  } finally {
+    await removeIfPresent(takeover);
+  }
+}
+
 /**
  * Takes an exclusive lock file beside (or inside) a directory that one process at a time may write:
  * the embedded event log, a PGlite data directory, the embedded online store.
@@ -88,8 +119,9 @@ export async function acquireLockFile(path: string, options: AcquireLockFileOpti
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const owner = await readOwner(path);
-      if (attempt > 0 || !(await isStale(path, owner))) throw options.onHeld(owner, path);
-      await removeIfPresent(path);
+      if (attempt > 0 || !(await isStale(path, owner)) || !(await removeStale(path, owner))) {
+        throw options.onHeld(owner, path);
+      }
     }
   } finally {
     await unlink(staging).catch(() => undefined);

@@ -140,6 +140,14 @@ describe("decoding on the worker pool", () => {
     expect(onPool.message).toBe(inThread.message);
   });
 
+  it("rejects an empty or already transferred buffer at once, leaving nothing pending", async () => {
+    const detached = new Uint8Array(64);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    await expect(pool.decode(detached, 100)).rejects.toMatchObject({ code: "PARQUET_ERROR" });
+    await expect(pool.decode(new Uint8Array(0), 100)).rejects.toMatchObject({ code: "PARQUET_ERROR" });
+    expect(pool.pending).toBe(0);
+  });
+
   it("fails with PARQUET_ERROR once closed", async () => {
     const closed = new ParquetDecodePool({ size: 1 });
     await writeParquet(store, "t.parquet", numbered(100));

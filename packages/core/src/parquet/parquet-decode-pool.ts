@@ -105,6 +105,10 @@ export class ParquetDecodePool {
     if (this.closed) {
       return Promise.reject(new BallastError("PARQUET_ERROR", "The Parquet decode pool is closed."));
     }
+    // Also a detached buffer (already transferred), which postMessage would drop without a word.
+    if (file.byteLength === 0) {
+      return Promise.reject(new BallastError("PARQUET_ERROR", "An empty row-group file cannot be decoded."));
+    }
     if (this.idleTimer !== undefined) {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -131,7 +135,14 @@ export class ParquetDecodePool {
       // some other buffer is copied.
       const buffer = file.buffer as ArrayBuffer;
       const owned = this.lent.has(buffer) || (file.byteOffset === 0 && file.byteLength === buffer.byteLength);
-      entry.worker.postMessage(request, owned ? [buffer] : []);
+      try {
+        entry.worker.postMessage(request, owned ? [buffer] : []);
+      } catch (error) {
+        // Not sent (a detached buffer, say): forget the task, so nothing waits for it.
+        entry.pending.delete(id);
+        if (entry.pending.size === 0) entry.worker.unref();
+        reject(asParquetError(error, "send a row group to a Parquet decode worker", {}));
+      }
     });
   }
 
@@ -229,6 +240,8 @@ export class ParquetDecodePool {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
+    // Spare file buffers go too: an idle pool should hold no row-group-sized memory.
+    this.spares.length = 0;
     const entries = this.workers.splice(0);
     for (const entry of entries) {
       for (const task of entry.pending.values()) task.reject(new BallastError("PARQUET_ERROR", reason));

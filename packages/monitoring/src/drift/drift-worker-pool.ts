@@ -14,6 +14,14 @@ import type { NumericalDriftOutcome } from "./numerical-drift.js";
 const QUEUE_DEPTH = 2;
 
 /**
+ * How long a wait may see no answer from any worker before the workers are given up for this call
+ * and their columns are computed on the calling thread. A dead worker (an out-of-memory abort)
+ * answers nothing, and its exit event cannot arrive while this thread waits synchronously; a column
+ * takes far less than this (1M values: tens of milliseconds).
+ */
+const STALL_MS = 60_000;
+
+/**
  * Loads the worker module from inside the worker, so a module that cannot load (a missing file, no
  * TypeScript loader) is reported through the shared signal instead of an `error` event, which this
  * thread could not see while it waits synchronously.
@@ -120,9 +128,9 @@ class DriftWorkerPool {
     return Atomics.load(this.#signal, 0);
   }
 
-  /** Blocks until some worker answers after `seen`. */
-  waitAfter(seen: number): void {
-    Atomics.wait(this.#signal, 0, seen);
+  /** Blocks until some worker answers after `seen`; false when none did within `STALL_MS`. */
+  waitAfter(seen: number): boolean {
+    return Atomics.wait(this.#signal, 0, seen, STALL_MS) !== "timed-out";
   }
 }
 
@@ -203,12 +211,17 @@ export class DriftWorkerBatch {
       for (const w of live) if (w.pending.size < target.pending.size) target = w;
       if (target.pending.size < QUEUE_DEPTH) {
         const job: DriftWorkerJob = { id, reference, current, test };
+        try {
+          target.worker.postMessage(job);
+        } catch {
+          this.#abandon(target);
+          continue;
+        }
         target.pending.add(id);
         this.#buffers.set(id, buffers);
-        target.worker.postMessage(job);
         return true;
       }
-      this.#pool.waitAfter(seen);
+      if (!this.#pool.waitAfter(seen)) this.#abandonAll();
     }
   }
 
@@ -218,9 +231,22 @@ export class DriftWorkerBatch {
       const seen = this.#pool.signalValue();
       this.#drain();
       if (this.#workers.every((w) => !w.alive || w.pending.size === 0)) break;
-      this.#pool.waitAfter(seen);
+      if (!this.#pool.waitAfter(seen)) this.#abandonAll();
     }
     return this.#results;
+  }
+
+  /** Stops using a worker: its unanswered columns are computed on the calling thread. */
+  #abandon(w: PooledWorker): void {
+    w.alive = false;
+    for (const id of w.pending) this.#settle(id, "local");
+    w.pending.clear();
+    void w.worker.terminate();
+  }
+
+  /** No worker answered for `STALL_MS`: one may have died silently, so none is waited for any longer. */
+  #abandonAll(): void {
+    for (const w of this.#workers) if (w.alive && w.pending.size > 0) this.#abandon(w);
   }
 
   #drain(): void {
@@ -230,10 +256,7 @@ export class DriftWorkerBatch {
         if (!received) break;
         const message = received.message as DriftWorkerAnswer;
         if (message.kind === "unavailable") {
-          w.alive = false;
-          for (const id of w.pending) this.#settle(id, "local");
-          w.pending.clear();
-          void w.worker.terminate();
+          this.#abandon(w);
           continue;
         }
         w.pending.delete(message.id);
