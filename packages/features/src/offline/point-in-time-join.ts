@@ -2,6 +2,7 @@ import { type LogicalType, toArrowType } from "@ballast/core";
 import { type Data, Field, makeData, RecordBatch, Schema, Struct, Table, type Vector } from "apache-arrow";
 import { AsOfSlots, groupByKey, sortGroups } from "./as-of-merge.js";
 import { checkColumnType } from "./column-type.js";
+import { FeatureColumns } from "./feature-columns.js";
 import { KeyEncoder } from "./key-encoder.js";
 import {
   FeatureSchemaMismatchError,
@@ -238,17 +239,17 @@ interface ViewJoin {
 }
 
 /**
- * Where a join collects feature values, `size` entries: fixed-width features share one row-major
- * matrix, so copying an entry touches one or two cache lines; strings, bytes and lists are kept as
- * JS values.
+ * Where a join collects feature values, `size` entries; strings, bytes and lists are kept as JS
+ * values. Fixed-width features: for `"slots"` (one pass, where a slot's values are overwritten each
+ * time a better row arrives) one row-major matrix, so copying an entry touches one or two cache
+ * lines; for `"entity rows"` (pass two, one write per entity row) one output array per feature,
+ * written in place and returned without a copy.
  */
-function featureStores(view: JoinViewInput, size: number) {
+function featureStores(view: JoinViewInput, size: number, layout: "slots" | "entity rows") {
   const fixed = view.features.filter((feature) => isFixedWidth(feature.type));
   const others = view.features.filter((feature) => !fixed.includes(feature));
-  const matrix = new SlotMatrix(
-    fixed.map((feature) => feature.type),
-    size,
-  );
+  const types = fixed.map((feature) => feature.type);
+  const matrix = layout === "slots" ? new SlotMatrix(types, size) : new FeatureColumns(types, size);
   const buffers = others.map((feature) => {
     const buffer = new ValueBuffer(feature.type);
     buffer.reserve(size);
@@ -267,9 +268,12 @@ function featureStores(view: JoinViewInput, size: number) {
       buffers[f]!.scatter(columnData(batch, others[f]!.column), from, to, count);
     }
   };
-  /** The feature vectors: entry `indices[i]` for output row i, null where negative. */
+  /**
+   * The feature vectors: entry `indices[i]` for output row i, null where negative (for
+   * `"entity rows"`, `indices[i]` is i or negative, and the rows never written are the null ones).
+   */
   const build = (indices: Int32Array): Vector[] => {
-    const fixedVectors = matrix.buildAll(indices);
+    const fixedVectors = matrix instanceof SlotMatrix ? matrix.buildAll(indices) : matrix.build();
     return view.features.map((feature) => {
       const f = fixed.indexOf(feature);
       return f >= 0 ? fixedVectors[f]! : buffers[others.indexOf(feature)]!.build(indices);
@@ -321,7 +325,7 @@ class BatchScratch {
 /** Merges the batches as they stream, copying each slot winner's values when it wins. */
 async function joinInOnePass(join: ViewJoin, batches: AsyncIterable<RecordBatch>): Promise<Vector[]> {
   const { view, slots, signal } = join;
-  const store = featureStores(view, join.slotCount);
+  const store = featureStores(view, join.slotCount, "slots");
   const scratch = new BatchScratch();
   let checkedSchema: Schema | undefined;
   for await (const batch of batches) {
@@ -430,7 +434,7 @@ async function copyMatches(
     sourceRows[at] = rowIn[e]!;
     indices[e] = e;
   }
-  const store = featureStores(view, rows);
+  const store = featureStores(view, rows, "entity rows");
   let b = 0;
   let ts = new Float64Array(0);
   let checkedSchema: Schema | undefined;
