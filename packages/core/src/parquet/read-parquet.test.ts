@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from "apache-arrow";
+import { Readable } from "node:stream";
+import { Int32, Int64, makeVector, Table, TimestampMillisecond, Utf8, vectorFromArray } from "apache-arrow";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLocalBlobStore } from "../blob-store/local/local-blob-store.js";
 import type { BlobStore } from "../blob-store/types.js";
@@ -143,6 +144,46 @@ describe("corrupt and truncated files", () => {
       await store.put("shrinking.parquet", bytes.subarray(0, cut));
       await expectParquetError(decoder.read(2, {}), /shorter than its footer says/);
     }
+  });
+
+  it("stops the other range streams of a row group when one of them fails", async () => {
+    // Three incompressible ~800 KB columns: reading a and c skips b, so they are two separate ranges.
+    let seed = 7;
+    const noise = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const column = () => makeVector(Float64Array.from({ length: 100_000 }, noise));
+    await writeParquet(store, "wide.parquet", new Table({ a: column(), b: column(), c: column() }), {
+      compression: "uncompressed",
+    });
+    const streams: Readable[] = [];
+    // Without readInto, so row groups are fetched with `get`: the first range fails, the second hangs.
+    const failing = new Proxy(store, {
+      get: (target, name) => {
+        if (name === "readInto") return undefined;
+        if (name === "get") {
+          return async () => {
+            const stream =
+              streams.length === 0
+                ? new Readable({
+                    read() {
+                      this.destroy(new Error("connection reset"));
+                    },
+                  })
+                : new Readable({ read() {} });
+            streams.push(stream);
+            return stream;
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const decoder = await openRowGroupDecoder(failing, "wide.parquet");
+    await expect(decoder.read(0, { columns: ["a", "c"] })).rejects.toThrow("connection reset");
+    expect(streams).toHaveLength(2);
+    expect(streams.every((stream) => stream.destroyed)).toBe(true);
   });
 
   it("garbage bytes and a corrupt footer fail with PARQUET_ERROR", async () => {

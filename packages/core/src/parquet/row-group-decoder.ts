@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { Schema, type Table, tableFromIPC } from "apache-arrow";
 import type { BlobStore } from "../blob-store/types.js";
 import { projectFooter } from "./column-projection.js";
@@ -259,6 +260,14 @@ export class RowGroupDecoder {
         last.members.push(i);
       } else spans.push({ offset: range.offset, end: range.offset + range.length, members: [i] });
     }
+    // When one span fails, the others stop too, rather than download to their end.
+    const streams: Readable[] = [];
+    let failed = false;
+    const stopAll = (error: unknown) => {
+      failed = true;
+      for (const stream of streams) stream.destroy();
+      throw error;
+    };
     await Promise.all(
       spans.map(async (span) => {
         const length = span.end - span.offset;
@@ -267,6 +276,11 @@ export class RowGroupDecoder {
           length,
           ...(signal ? { signal } : {}),
         });
+        if (failed) {
+          stream.destroy();
+          return;
+        }
+        streams.push(stream);
         let at = span.offset;
         await new Promise<void>((resolve, reject) => {
           stream.on("data", (piece: Uint8Array | string) => {
@@ -287,7 +301,7 @@ export class RowGroupDecoder {
         });
         if (at - span.offset !== length) throw this.truncated(at - span.offset, length, span.offset);
       }),
-    );
+    ).catch(stopAll);
   }
 
   private truncated(read: number, length: number, offset: number): ParquetError {
