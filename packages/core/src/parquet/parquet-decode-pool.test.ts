@@ -148,6 +148,21 @@ describe("decoding on the worker pool", () => {
     expect(pool.pending).toBe(0);
   });
 
+  it("stops waiting for a row group when its signal aborts, and keeps working", async () => {
+    await writeParquet(store, "good.parquet", numbered(), { rowGroupSize: 1000 });
+    const bytes = await store.getBytes("good.parquet");
+    // Each call gets its own copy: decode transfers (detaches) the buffer it is given.
+    const controller = new AbortController();
+    const decoding = pool.decode(new Uint8Array(bytes), 1000, controller.signal);
+    controller.abort(new Error("stop"));
+    await expect(decoding).rejects.toMatchObject({ code: "ABORTED" });
+    expect(pool.pending).toBe(0);
+    await expect(pool.decode(new Uint8Array(bytes), 1000, AbortSignal.abort())).rejects.toMatchObject({
+      code: "ABORTED",
+    });
+    expect((await pool.decode(new Uint8Array(bytes), 1000)).byteLength).toBeGreaterThan(0);
+  });
+
   it("fails with PARQUET_ERROR once closed", async () => {
     const closed = new ParquetDecodePool({ size: 1 });
     await writeParquet(store, "t.parquet", numbered(100));

@@ -99,9 +99,11 @@ export class ParquetDecodePool {
    *
    * A codec failure rejects with an `Error` carrying the codec's message (wrap it the way an
    * in-thread failure is wrapped); a codec that cannot be loaded, a worker that stops and a closed
-   * pool reject with `PARQUET_ERROR`.
+   * pool reject with `PARQUET_ERROR`; `signal` rejects with `ABORTED` at once (the worker's answer
+   * is then dropped).
    */
-  decode(file: Uint8Array, batchSize: number): Promise<Uint8Array> {
+  decode(file: Uint8Array, batchSize: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
     if (this.closed) {
       return Promise.reject(new BallastError("PARQUET_ERROR", "The Parquet decode pool is closed."));
     }
@@ -129,7 +131,24 @@ export class ParquetDecodePool {
     const id = this.nextId++;
     const request: DecodeRequest = { id, file, batchSize };
     return new Promise<Uint8Array>((resolve, reject) => {
-      entry.pending.set(id, { resolve, reject });
+      // An abort settles the task now; the worker's late answer is then ignored (settle finds no task).
+      const onAbort = () => {
+        if (!entry.pending.delete(id)) return;
+        if (entry.pending.size === 0) entry.worker.unref();
+        if (this.pending === 0) this.scheduleIdleStop();
+        reject(aborted(signal!));
+      };
+      entry.pending.set(id, {
+        resolve: (ipc) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(ipc);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
       if (entry.pending.size === 1) entry.worker.ref();
       // Only a buffer from allocate, or one the view spans entirely, is ours to give away; a slice of
       // some other buffer is copied.
@@ -140,6 +159,7 @@ export class ParquetDecodePool {
       } catch (error) {
         // Not sent (a detached buffer, say): forget the task, so nothing waits for it.
         entry.pending.delete(id);
+        signal?.removeEventListener("abort", onAbort);
         if (entry.pending.size === 0) entry.worker.unref();
         reject(asParquetError(error, "send a row group to a Parquet decode worker", {}));
       }
@@ -278,4 +298,8 @@ function workerScript(): { script: URL | string; eval: boolean } {
   const tsx = new URL("./dist/esm/api/index.mjs", tsxPackage).href;
   const script = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(here)}));`;
   return { script, eval: true };
+}
+
+function aborted(signal: AbortSignal): BallastError {
+  return new BallastError("ABORTED", "Decoding the Parquet row group was aborted.", { cause: signal.reason });
 }

@@ -149,7 +149,7 @@ export class RowGroupDecoder {
     let table: Table;
     try {
       table = options.decodeOn
-        ? tableFromIPC(await options.decodeOn.decode(file, batchSize))
+        ? tableFromIPC(await options.decodeOn.decode(file, batchSize, options.signal))
         : fromWasmTable(this.wasm.readParquet(file, { batchSize }));
     } catch (error) {
       throw asParquetError(
