@@ -138,6 +138,25 @@ const from = (r: { statistic: number; pValue?: number | null; method: string }):
   method: r.method,
 });
 
+/** A distance between the two samples' bin proportions (Evidently's binning), on either column kind. */
+function binnedDistance(
+  name: DriftTestName,
+  distance: (reference: Float64Array, current: Float64Array) => { statistic: number; method: string },
+  fillEmpty = true,
+): DriftTestSpec {
+  return {
+    name,
+    decision: "distance",
+    defaultThreshold: 0.1,
+    numerical: true,
+    categorical: true,
+    run: (r, c) => {
+      const b = binned(r, c, fillEmpty);
+      return from(distance(b.reference, b.current));
+    },
+  };
+}
+
 /** Every drift test, by name. */
 export const DRIFT_TESTS: Readonly<Record<DriftTestName, DriftTestSpec>> = {
   ks: {
@@ -220,59 +239,9 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestName, DriftTestSpec>> = {
     categorical: false,
     run: (r, c) => from(wassersteinNormed(numeric(r), numeric(c))),
   },
-  psi: {
-    name: "psi",
-    decision: "distance",
-    defaultThreshold: 0.1,
-    numerical: true,
-    categorical: true,
-    run: (r, c) => {
-      const b = binned(r, c);
-      return from(psi(b.reference, b.current));
-    },
-  },
-  jensenshannon: {
-    name: "jensenshannon",
-    decision: "distance",
-    defaultThreshold: 0.1,
-    numerical: true,
-    categorical: true,
-    run: (r, c) => {
-      const b = binned(r, c, false);
-      return from(jensenShannon(b.reference, b.current));
-    },
-  },
-  kl_div: {
-    name: "kl_div",
-    decision: "distance",
-    defaultThreshold: 0.1,
-    numerical: true,
-    categorical: true,
-    run: (r, c) => {
-      const b = binned(r, c);
-      return from(klDivergence(b.reference, b.current));
-    },
-  },
-  hellinger: {
-    name: "hellinger",
-    decision: "distance",
-    defaultThreshold: 0.1,
-    numerical: true,
-    categorical: true,
-    run: (r, c) => {
-      const b = binned(r, c);
-      return from(hellinger(b.reference, b.current));
-    },
-  },
-  TVD: {
-    name: "TVD",
-    decision: "distance",
-    defaultThreshold: 0.1,
-    numerical: true,
-    categorical: true,
-    run: (r, c) => {
-      const b = binned(r, c);
-      return from(totalVariation(b.reference, b.current));
-    },
-  },
+  psi: binnedDistance("psi", psi),
+  jensenshannon: binnedDistance("jensenshannon", jensenShannon, false),
+  kl_div: binnedDistance("kl_div", klDivergence),
+  hellinger: binnedDistance("hellinger", hellinger),
+  TVD: binnedDistance("TVD", totalVariation),
 };
